@@ -1,0 +1,114 @@
+"""Check stage: find the rules, run them over a deployment, turn what they yield into findings.
+
+A rule is a small module (or any object) with these attributes, in the style of yamllint:
+
+    \"\"\"User documentation: what it checks, why it matters, how to fix it.\"\"\"
+    CODE = "HL301"                 # stable, grouped by family (HL0 input, HL1 modules, …)
+    NAME = "no-app-on-port"        # stable, kebab-case
+    SEVERITY = "error"             # error | warning | info
+    SUMMARY = "one line"
+    def check(deployment): ...     # yields Problem(message, location, related)
+
+The engine owns codes, names and severities; rules only say what is wrong and where. Built-in
+rules live in ``heatlint.rules``; other packages add rules through the ``heatlint.rules``
+entry-point group (each entry point names a module or object shaped as above).
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from typing import Any, Callable, Iterable, Iterator
+
+from ..model import Deployment
+from ..source import Location, Note
+
+SEVERITIES = ("info", "warning", "error")
+FAMILIES = {"0": "input", "1": "modules", "2": "sites", "3": "routing", "4": "uwsgi", "5": "wsgi"}
+_CODE = re.compile(r"^[A-Z]{2,}\d{3}$")
+_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
+
+
+class RuleError(Exception):
+    """A rule that cannot be used (a third-party plugin without a CODE, say)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What a rule yields: the engine adds the rule's code, name and severity."""
+
+    message: str
+    location: Location
+    related: tuple[Note, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: str
+    summary: str
+    doc: str
+    family: str
+    check: Callable[[Deployment], Iterable[Problem]] = field(compare=False, repr=False)
+
+    @classmethod
+    def from_object(cls, obj: Any, origin: str) -> "Rule":
+        missing = [a for a in ("CODE", "NAME", "SEVERITY", "SUMMARY", "check") if not hasattr(obj, a)]
+        if missing:
+            raise RuleError(f"rule {origin} lacks {', '.join(missing)}")
+        code, name, severity = obj.CODE, obj.NAME, obj.SEVERITY
+        if not _CODE.match(code) or not _NAME.match(name) or severity not in SEVERITIES:
+            raise RuleError(f"rule {origin}: CODE {code!r}, NAME {name!r} or SEVERITY {severity!r} "
+                            "is malformed")
+        family = getattr(obj, "FAMILY", None) or FAMILIES.get(code[2:3], "other")
+        return cls(code, name, severity, obj.SUMMARY, (obj.__doc__ or "").strip(), family, obj.check)
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    name: str
+    severity: str
+    message: str
+    location: Location
+    related: tuple[Note, ...] = ()
+
+    @property
+    def sort_key(self):
+        return (self.location.path, self.location.line, self.location.column, self.code)
+
+
+def load_rules() -> list[Rule]:
+    """Built-in rules, then those registered under the ``heatlint.rules`` entry-point group."""
+    from .. import rules as builtin
+
+    found: list[Rule] = []
+    for info in sorted(pkgutil.iter_modules(builtin.__path__), key=lambda i: i.name):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{builtin.__name__}.{info.name}")
+        found.append(Rule.from_object(module, module.__name__))
+    for ep in entry_points(group="heatlint.rules"):
+        try:
+            obj = ep.load()
+        except Exception as exc:  # a broken plugin must not hide the built-in checks' verdict
+            raise RuleError(f"cannot load rule plugin {ep.name!r} ({ep.value}): {exc}") from exc
+        found.append(Rule.from_object(obj, f"plugin {ep.name!r}"))
+    seen: dict[str, str] = {}
+    for rule in found:
+        for key in (rule.code, rule.name):
+            if key in seen:
+                raise RuleError(f"two rules use {key!r}")
+            seen[key] = rule.code
+    return sorted(found, key=lambda r: r.code)
+
+
+def run(rules: list[Rule], deployment: Deployment) -> Iterator[Finding]:
+    for rule in rules:
+        for problem in rule.check(deployment):
+            yield Finding(rule.code, rule.name, rule.severity, problem.message, problem.location,
+                          tuple(problem.related))

@@ -1,0 +1,115 @@
+"""Command line: ``heatlint check``, ``heatlint rules``, ``heatlint explain``.
+
+Exit status: 0 when no finding reaches ``--fail-on``, 1 when one does, 2 for a usage error, a path
+that cannot be read at all, or an internal error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from . import __version__
+
+FORMATS = ("text", "json")
+LEVELS = ("error", "warning", "info", "never")
+
+
+def _fail(message: str) -> "NoReturn":  # noqa: F821
+    click.echo(f"heatlint: {message}", err=True)
+    sys.exit(2)
+
+
+def _rules():
+    from .check import RuleError, load_rules
+
+    try:
+        return load_rules()
+    except RuleError as exc:
+        _fail(str(exc))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="heatlint")
+def main() -> None:
+    """Static analysis of Apache httpd + uwsgi deployments of OpenStack Heat API (and any WSGI API)."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="Report format.")
+@click.option("--fail-on", type=click.Choice(LEVELS), default="error", show_default=True,
+              help="Lowest severity that makes the exit status 1.")
+def check(paths: tuple[str, ...], fmt: str, fail_on: str) -> None:
+    """Check PATHS (default: /etc): system roots, etc/ folders, Apache ServerRoots, or loose
+    Apache and uwsgi files."""
+    from .check import run
+    from .discover import UsageError, discover
+    from .report import Report
+    from .resolve.deployment import build
+
+    rules = _rules()
+    try:
+        targets = discover(list(paths) or ["/etc"])
+    except UsageError as exc:
+        _fail(str(exc))
+    findings = set()
+    names, files = [], 0
+    try:
+        for target in targets:
+            deployment = build(target)
+            names.append(deployment.name)
+            files += len(deployment.files)
+            findings.update(run(rules, deployment))
+    except RecursionError:
+        _fail("internal error: configuration nested too deeply to analyse")
+    except Exception as exc:  # never a bare traceback for a user; HEATLINT_DEBUG=1 shows it
+        if os.environ.get("HEATLINT_DEBUG"):
+            raise
+        _fail(f"internal error: {exc.__class__.__name__}: {exc} (set HEATLINT_DEBUG=1 for details)")
+    report = Report(sorted(findings, key=lambda f: f.sort_key), names, files, fail_on)
+    if fmt == "json":
+        from .report.json import render
+
+        click.echo(render(report))
+    else:
+        from rich.console import Console
+
+        from .report.text import render
+
+        render(report, Console(highlight=False, soft_wrap=not sys.stdout.isatty()))
+    sys.exit(1 if report.failed else 0)
+
+
+@main.command("rules")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+def list_rules(fmt: str) -> None:
+    """List every rule: code, name, severity, family and summary."""
+    rules = _rules()
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps([{"code": r.code, "name": r.name, "severity": r.severity,
+                                "family": r.family, "summary": r.summary} for r in rules], indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("code", "name", "severity", "family", "summary", box=None)
+    for r in rules:
+        table.add_row(r.code, r.name, r.severity, r.family, r.summary)
+    Console().print(table)
+
+
+@main.command()
+@click.argument("rule")
+def explain(rule: str) -> None:
+    """Show the documentation of RULE (a code such as HL301, or a name)."""
+    for r in _rules():
+        if rule.upper() == r.code or rule == r.name:
+            click.echo(f"{r.code} {r.name} ({r.severity}, {r.family})\n\n{r.summary}\n\n{r.doc}")
+            return
+    _fail(f"no rule named {rule!r}; `heatlint rules` lists them")

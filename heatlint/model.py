@@ -1,0 +1,204 @@
+"""The deployment model: what httpd and uwsgi will actually run, as rules see it.
+
+Rules read only these types. They never see files, Lark trees or the resolver's internals, so a
+rule states a fact about a deployment ("this route's backend is not served by any app") and the
+resolve stage is the one place that knows how httpd and uwsgi turn text into that deployment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .source import InputProblem, Location
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where a backend is reached: TCP ``host:port`` or a unix socket ``path``.
+
+    ``port`` is the number as written, which may be outside 1–65535 (uwsgi silently truncates it
+    to 16 bits; httpd refuses it at request time), so rules can both match and complain about it.
+    """
+
+    transport: str  # "tcp" | "unix"
+    host: str = ""
+    port: int | None = None
+    path: str = ""
+
+    def __str__(self) -> str:
+        if self.transport == "unix":
+            return f"unix:{self.path}"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{host}:{self.port}" if self.port is not None else host
+
+
+@dataclass(frozen=True)
+class LoadedModule:
+    name: str  # identifier, e.g. proxy_uwsgi_module
+    file: str  # shared object as written ("" for modules compiled into httpd)
+    location: Location | None  # the LoadModule line; None when compiled in
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A conditional section that was false when httpd read it: its body does not exist for httpd."""
+
+    kind: str  # IfModule, IfDefine, IfVersion, IfFile, IfDirective, IfSection
+    argument: str  # as written, including a leading "!"
+    location: Location
+
+    @property
+    def negated(self) -> bool:
+        return self.argument.startswith("!")
+
+    @property
+    def subject(self) -> str:
+        return self.argument.lstrip("!").strip()
+
+
+@dataclass(frozen=True)
+class Listener:
+    """An Apache ``Listen``."""
+
+    address: str  # "*" when only a port was given
+    port: int | None
+    protocol: str
+    location: Location
+
+
+@dataclass
+class VirtualHost:
+    addresses: list[str]
+    location: Location
+    server_name: str = ""
+
+
+@dataclass
+class ProxyRoute:
+    """A URL path that httpd hands to a backend: ProxyPass (also inside <Location>),
+    ProxyPassMatch, or SetHandler "proxy:…"."""
+
+    directive: str  # as written: ProxyPass, ProxyPassMatch, SetHandler
+    path: str | None  # the URL path or regex it matches (None when unknown, e.g. in <Files>)
+    url: str  # the target as written, "!" for an exclusion
+    scheme: str  # "http", "uwsgi", "https", "fcgi", "balancer", …; "" for an exclusion
+    endpoint: Endpoint | None
+    location: Location
+    vhost: VirtualHost | None = None
+    dropped_by: Condition | None = None  # set: httpd never saw this route (false conditional)
+    regex: bool = False
+    site: str = ""  # for routes of sites that are not enabled: the site's name
+
+    @property
+    def active(self) -> bool:
+        return self.dropped_by is None and not self.site
+
+
+@dataclass(frozen=True)
+class ApacheDirective:
+    """One effective directive after Include, ${VAR} and conditionals, in httpd's order."""
+
+    name: str
+    args: tuple[str, ...]
+    location: Location
+    end_line: int  # httpd's line number (the last physical line of a continued directive)
+    depth: int  # nesting inside sections (conditional sections do not count: they vanish)
+
+
+@dataclass
+class Site:
+    """An entry of a Debian ``sites``/``conf``/``mods`` pair of directories, or of Red Hat's conf.d."""
+
+    kind: str  # "sites", "conf", "mods", "conf.d"
+    name: str
+    state: str  # "enabled", "available" (not enabled), "dangling", "not-included"
+    entry: Location | None = None  # the *-enabled entry (link or file)
+    available: Location | None = None  # the file it is (or would be) enabled from
+    link_target: str = ""
+    routes: list[ProxyRoute] = field(default_factory=list)  # for "available": what it would add
+
+
+@dataclass
+class ApacheConfig:
+    whole_tree: bool  # False for loose snippets: module and site facts are unknown then
+    layout: str = ""  # "debian", "redhat", "snippets"
+    main_file: str = ""
+    server_root: str = ""
+    directives: list[ApacheDirective] = field(default_factory=list)
+    modules: dict[str, LoadedModule] = field(default_factory=dict)
+    includes: list[str] = field(default_factory=list)  # files read, in order, as shown
+    listeners: list[Listener] = field(default_factory=list)
+    vhosts: list[VirtualHost] = field(default_factory=list)
+    routes: list[ProxyRoute] = field(default_factory=list)  # active and dropped ones
+    sites: list[Site] = field(default_factory=list)
+    runtime_dir: str = ""  # DefaultRuntimeDir: where relative unix: socket paths point
+    run_user: str = ""
+
+    def has_module(self, name: str) -> bool:
+        return name in self.modules
+
+    def uses(self, prefix: str) -> list[ApacheDirective]:
+        """Effective directives whose lower-cased name starts with ``prefix``."""
+        return [d for d in self.directives if d.name.lower().startswith(prefix)]
+
+
+@dataclass(frozen=True)
+class UwsgiOption:
+    key: str  # as written
+    name: str  # canonical option name (aliases folded: workers → processes)
+    value: str  # after magic %X, %(placeholder) substitution
+    location: Location
+
+
+@dataclass(frozen=True)
+class UwsgiListener:
+    option: str  # socket, uwsgi-socket, http-socket, https-socket, http (the router)
+    address: str  # as written (after substitution)
+    endpoint: Endpoint | None  # None for an abstract or unparsable address
+    protocol: str  # what it speaks: "uwsgi", "http", "https"
+    location: Location
+
+
+@dataclass
+class UwsgiApp:
+    """One ``[uwsgi]`` section of an ini file: one uwsgi instance."""
+
+    path: str
+    location: Location  # the section header
+    options: list[UwsgiOption] = field(default_factory=list)
+    listeners: list[UwsgiListener] = field(default_factory=list)
+
+    def get(self, name: str) -> UwsgiOption | None:
+        """The effective value of a scalar option (the last one wins), by canonical name."""
+        for opt in reversed(self.options):
+            if opt.name == name:
+                return opt
+        return None
+
+    def all(self, name: str) -> list[UwsgiOption]:
+        return [o for o in self.options if o.name == name]
+
+    @property
+    def application(self) -> UwsgiOption | None:
+        for name in ("module", "wsgi-file", "mount"):
+            if (opt := self.get(name)) is not None:
+                return opt
+        return None
+
+
+@dataclass
+class Deployment:
+    """Everything heatlint checks together: one Apache configuration and the uwsgi apps beside it."""
+
+    name: str
+    apache: ApacheConfig
+    apps: list[UwsgiApp] = field(default_factory=list)
+    problems: list[InputProblem] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+    @property
+    def routes(self) -> list[ProxyRoute]:
+        routes = list(self.apache.routes)
+        for site in self.apache.sites:
+            routes.extend(site.routes)
+        return routes

@@ -1,0 +1,207 @@
+"""Parse one Apache httpd configuration file into nested sections and directives.
+
+The order of work is httpd's (``ap_cfg_getline`` then ``ap_build_config_sub``): join backslash
+continuations, trim, skip comments, split into words, then nest sections by name. Variable
+expansion (``${VAR}``) and conditionals happen later, in the resolve stage, because they depend on
+what was read before this file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lark import Token, Transformer
+from lark.exceptions import UnexpectedInput
+
+from ..source import InputProblem, Location
+from .grammar import lark_parser
+from .words import split_words, unquote
+
+SYNTAX_CODE = "HL001"
+_TRIM = " \t\r\n\f\v"
+
+
+@dataclass(slots=True)
+class Directive:
+    name: str  # as written (httpd matches names case-insensitively)
+    args: list[str]  # split and unquoted exactly as ap_getword_conf does
+    raw: str  # the argument text as written: ${VAR} is expanded in it before splitting
+    location: Location  # where the directive name starts
+    end_line: int  # last physical line: httpd's line number for a continued directive
+
+    @property
+    def lname(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(slots=True)
+class Section:
+    name: str  # without the "<"
+    args: list[str]  # the words before the last ">" of the opening line
+    raw: str
+    location: Location
+    end_line: int
+    children: list["Directive | Section"] = field(default_factory=list)
+    close_line: int = 0
+
+    @property
+    def lname(self) -> str:
+        return self.name.lower()
+
+
+Node = Directive | Section
+
+
+@dataclass(slots=True)
+class ApacheFile:
+    path: str  # as shown to the user
+    nodes: list[Node]
+    problems: list[InputProblem]
+    lines: int = 0
+
+
+class _Statements(Transformer):
+    """Runs inside the LALR parser: each rule becomes a (kind, tokens) pair, nothing more."""
+
+    def directive(self, toks):
+        return ("d", toks)
+
+    def section_open(self, toks):
+        return ("o", toks)
+
+    def section_close(self, toks):
+        return ("c", toks)
+
+    def start(self, items):
+        return [i for i in items if type(i) is tuple]
+
+
+class _LineMap:
+    """Maps positions in the joined (logical-line) text back to physical lines and columns."""
+
+    def __init__(self, physical: list[str]):
+        self.physical = physical
+        self.first: list[int] = []  # logical line index -> first physical line (1-based)
+        self.segments: dict[int, list[tuple[int, int]]] = {}  # joined lines: (offset, phys line)
+
+    def position(self, logical_line: int, column: int) -> tuple[int, int]:
+        segs = self.segments.get(logical_line)
+        if segs is None:
+            return self.first[logical_line - 1], column
+        line, offset = segs[0][1], 0
+        for off, phys in segs:
+            if column - 1 >= off:
+                line, offset = phys, off
+        return line, column - offset
+
+    def last(self, logical_line: int) -> int:
+        segs = self.segments.get(logical_line)
+        return segs[-1][1] if segs else self.first[logical_line - 1]
+
+
+def _join_continuations(text: str) -> tuple[str, _LineMap]:
+    physical = text.split("\n")
+    had_final_newline = text.endswith("\n")
+    if had_final_newline:
+        physical.pop()
+    lmap = _LineMap(physical)
+    logical: list[str] = []
+    i, n = 0, len(physical)
+    while i < n:
+        start = i
+        buf = physical[i]
+        segs = None
+        # A backslash right before LF (or CR LF) joins the next physical line; not on a last line
+        # that has no LF, and not a backslash followed by spaces (httpd checks one character).
+        while (i < n - 1 or had_final_newline) and (buf.endswith("\\") or buf.endswith("\\\r")):
+            buf = buf[:-2] if buf.endswith("\r") else buf[:-1]
+            if segs is None:
+                segs = [(0, start + 1)]
+            i += 1
+            if i >= n:
+                break
+            segs.append((len(buf), i + 1))
+            buf += physical[i]
+        if segs is not None:
+            lmap.segments[len(logical) + 1] = segs
+        lmap.first.append(start + 1)
+        logical.append(buf.rstrip(_TRIM))
+        i += 1
+    return "\n".join(logical) + "\n", lmap
+
+
+def parse_apache(text: str, path: str) -> ApacheFile:
+    """Parse a whole file. Never raises on bad input: problems come back as HL001 findings."""
+    joined, lmap = _join_continuations(text)
+    problems: list[InputProblem] = []
+
+    def loc(line: int, col: int) -> Location:
+        text_line = lmap.physical[line - 1] if 0 < line <= len(lmap.physical) else ""
+        return Location(path, line, col, text_line.rstrip("\r"))
+
+    try:
+        statements = lark_parser("apache", _Statements).parse(joined)
+    except UnexpectedInput as exc:  # the grammar accepts any text; this is a safety net
+        line, col = lmap.position(exc.line, exc.column) if exc.line > 0 else (1, 1)
+        problems.append(InputProblem(SYNTAX_CODE, f"cannot read this line: {exc.__class__.__name__}",
+                                     loc(line, col)))
+        return ApacheFile(path, [], problems, len(lmap.physical))
+
+    root: list[Node] = []
+    stack: list[Section] = []
+    children = root
+    logical_lines = joined.split("\n")
+    for kind, toks in statements:
+        head: Token = toks[0]
+        line, col = lmap.position(head.line, head.column)
+        where = loc(line, col)
+        end_line = lmap.last(head.line)
+        rest = logical_lines[head.line - 1][head.end_column - 1:].lstrip(_TRIM)
+        if kind == "d":
+            args = [unquote(t.value) for t in toks[1:]]
+            children.append(Directive(unquote(head.value), args, rest, where, end_line))
+        elif kind == "o":
+            name = head.value[1:]
+            if name.endswith(">"):
+                name = name[:-1]
+                rest = rest or ">"
+            close = rest.rfind(">")
+            if close < 0:
+                problems.append(InputProblem(SYNTAX_CODE, f"<{name}> directive missing closing '>'",
+                                             where))
+                arg_text = rest
+            else:
+                arg_text = rest[:close].strip(_TRIM)
+            section = Section(name, split_words(arg_text), arg_text, where, end_line)
+            children.append(section)
+            stack.append(section)
+            children = section.children
+        else:
+            token = head.value
+            if not token.endswith(">") or len(token) < 4:
+                problems.append(InputProblem(
+                    SYNTAX_CODE, f"{token}> directive missing closing '>' (write {token.rstrip('>')}>"
+                    " with nothing between the name and '>')", where))
+                name = token[2:].rstrip(">")
+            else:
+                name = token[2:-1]
+            lname = name.lower()
+            if not stack:
+                problems.append(InputProblem(SYNTAX_CODE,
+                                             f"</{name}> without matching <{name}> section", where))
+                continue
+            if stack[-1].lname != lname:
+                expected = stack[-1]
+                problems.append(InputProblem(
+                    SYNTAX_CODE, f"Expected </{expected.name}> but saw </{name}>", where,
+                ))
+                if not any(s.lname == lname for s in stack):
+                    continue  # a stray close tag: keep the open section open
+                while stack[-1].lname != lname:  # close the unclosed inner sections here
+                    stack.pop().close_line = line
+            stack.pop().close_line = line
+            children = stack[-1].children if stack else root
+    for section in stack:
+        problems.append(InputProblem(SYNTAX_CODE, f"<{section.name}> was not closed",
+                                     section.location))
+    return ApacheFile(path, root, problems, len(lmap.physical))

@@ -1,0 +1,92 @@
+"""Parse one uWSGI .ini file into its sections and options, as uwsgi 2.0's core/ini.c reads it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lark import Transformer
+from lark.exceptions import UnexpectedInput
+
+from ..source import InputProblem, Location
+from .grammar import lark_parser
+
+SYNTAX_CODE = "HL002"
+_STRIP = " \t\r"  # uwsgi strips only these three
+
+
+@dataclass(slots=True)
+class IniOption:
+    key: str  # case-sensitive, never normalised (uwsgi does not)
+    value: str  # verbatim after stripping: quotes and "; comments" are part of it
+    section: str
+    location: Location
+    bare: bool = False  # written without "=" (how booleans like "master" are set)
+
+
+@dataclass(slots=True)
+class IniFile:
+    path: str
+    options: list[IniOption]  # every section, in file order
+    sections: list[tuple[str, Location]]  # headers as uwsgi names them
+    problems: list[InputProblem]
+
+    def section(self, name: str = "uwsgi") -> list[IniOption]:
+        return [o for o in self.options if o.section == name]
+
+    def has_section(self, name: str = "uwsgi") -> bool:
+        return any(s == name for s, _ in self.sections)
+
+
+class _Lines(Transformer):
+    def header(self, toks):
+        return ("h", toks[0], None)
+
+    def option(self, toks):
+        return ("o", toks[0], toks[1] if len(toks) > 1 else None)
+
+    def bare_option(self, toks):
+        return ("b", toks[0], None)
+
+    def keyless_option(self, toks):
+        return ("o", None, toks[0] if toks else None)
+
+    def start(self, items):
+        return [i for i in items if type(i) is tuple]
+
+
+def parse_ini(text: str, path: str) -> IniFile:
+    physical = text.split("\n")
+    if not text.endswith("\n"):
+        text += "\n"
+    problems: list[InputProblem] = []
+
+    def loc(line: int, col: int) -> Location:
+        return Location(path, line, col, physical[line - 1].rstrip("\r") if line <= len(physical) else "")
+
+    try:
+        lines = lark_parser("uwsgi", _Lines).parse(text)
+    except UnexpectedInput as exc:  # the grammar accepts any text; this is a safety net
+        problems.append(InputProblem(SYNTAX_CODE, f"cannot read this line: {exc.__class__.__name__}",
+                                     loc(max(exc.line, 1), max(exc.column, 1))))
+        return IniFile(path, [], [], problems)
+
+    options: list[IniOption] = []
+    sections: list[tuple[str, Location]] = []
+    current = ""  # lines before the first header belong to section "" and are never used
+    for kind, first, value in lines:
+        tok = first if first is not None else value
+        where = loc(tok.line, tok.column) if tok is not None else loc(1, 1)
+        if kind == "h":
+            header = first.value.rstrip(_STRIP)
+            current = header[1:-1]  # uwsgi drops the last character, whatever it is
+            sections.append((current, where))
+            if not header.endswith("]") or current != current.strip(_STRIP):
+                problems.append(InputProblem(
+                    SYNTAX_CODE,
+                    f"uwsgi reads this header as section {current!r}, not as a clean section name: "
+                    "a header must be exactly [name] (no trailing text, no inner spaces)", where))
+            continue
+        key = first.value.rstrip(_STRIP) if first is not None else ""
+        val = value.value.rstrip(_STRIP) if value is not None else ""
+        options.append(IniOption(key, val, current, where, bare=(kind == "b")))
+    return IniFile(path, options, sections, problems)

@@ -1,0 +1,398 @@
+"""Resolve Apache configuration the way httpd's read phase does (reference §0).
+
+httpd reads files line by line and executes some directives *while reading* (EXEC_ON_READ):
+Include/IncludeOptional splice files in place, Define/UnDefine change what later ``${VAR}`` and
+``<IfDefine>`` see, LoadModule changes what later ``<IfModule>`` sees, ServerRoot changes how later
+relative paths resolve. Everything else is collected in order. This module walks the parsed files
+in exactly that order and builds the :class:`~heatlint.model.ApacheConfig`.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import posixpath
+import re
+from dataclasses import dataclass, replace
+
+from ..fs import RootFS
+from ..model import (ApacheConfig, ApacheDirective, Condition, Listener, LoadedModule, ProxyRoute,
+                     VirtualHost)
+from ..parse.apache import ApacheFile, Directive, Node, Section, parse_apache
+from ..parse.words import split_words
+from ..source import InputProblem, Location
+from .endpoints import parse_proxy_url
+from .modules import source_name
+
+HTTPD_VERSION = (2, 4, 71)
+MAX_INCLUDE_DEPTH = 128  # AP_MAX_INCLUDE_DEPTH
+_CONDITIONALS = {"ifmodule", "ifdefine", "ifversion", "iffile", "ifdirective", "ifsection"}
+_VAR = re.compile(r"\$\{([^}]*)\}")
+_GLOB = re.compile(r"[*?\[]")
+
+INCLUDE_CODE = "HL004"
+READ_CODE = "HL003"
+
+
+def decode(data: bytes, path: str) -> tuple[str, list[InputProblem]]:
+    """Config files are bytes; httpd never decodes them. Read UTF-8, fall back to Latin-1 (it
+    exists in real configs), and say where a BOM would break httpd."""
+    problems = []
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+        problems.append(InputProblem(
+            "HL001", "the file starts with a UTF-8 byte order mark: httpd on Unix reads it as part "
+            "of the first directive name and refuses to start (\"Invalid command '\\xef\\xbb\\xbf…'\")",
+            Location(path, 1, 1)))
+    try:
+        return data.decode("utf-8"), problems
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), problems
+
+
+@dataclass(frozen=True)
+class _Context:
+    """Where a directive stands: what httpd's per-directive context checks and route scoping use."""
+
+    depth: int = 0
+    vhost: VirtualHost | None = None
+    location_path: str | None = None  # from <Location>/<LocationMatch>
+    location_regex: bool = False
+    dropped_by: Condition | None = None  # inside a false conditional: httpd never sees it
+
+
+class ApacheResolver:
+    """One Apache configuration. Call :meth:`read` for the main file (or each loose snippet)."""
+
+    def __init__(self, fs: RootFS, server_root: str, *, env: dict[str, str] | None = None,
+                 defines: tuple[str, ...] = (), static_modules: tuple[str, ...] = (),
+                 whole_tree: bool = True, layout: str = "", cache: dict | None = None):
+        self.fs = fs
+        self.server_root = server_root
+        self.env = dict(env or {})
+        self.defines: list[str] = list(defines)
+        self.variables: dict[str, str] = {}  # lower-cased name -> value (an APR table: case-blind)
+        self.config = ApacheConfig(whole_tree=whole_tree, layout=layout, server_root=server_root)
+        for name in static_modules:
+            self.config.modules[name] = LoadedModule(name, "", None)
+        self.problems: list[InputProblem] = []
+        self.read_paths: list[str] = []  # host paths, in the order httpd reads them
+        self.undefined: list[tuple[str, Location]] = []
+        self._cache = cache if cache is not None else {}
+
+    # -- files ---------------------------------------------------------------------------------
+    def parsed(self, host_path: str) -> ApacheFile | None:
+        """Parse a file once per run (sites-available files are read for two purposes)."""
+        if host_path in self._cache:
+            return self._cache[host_path]
+        shown = self.fs.shown(host_path)
+        try:
+            data = self.fs.read_bytes(host_path)
+        except OSError as exc:
+            self.problems.append(InputProblem(READ_CODE, f"cannot read this file: {exc.strerror or exc}",
+                                              Location(shown)))
+            self._cache[host_path] = None
+            return None
+        text, problems = decode(data, shown)
+        parsed = parse_apache(text, shown)
+        parsed.problems[:0] = problems
+        self._cache[host_path] = parsed
+        return parsed
+
+    def read(self, host_path: str) -> None:
+        self._read_file(host_path, 0, _Context())
+
+    def _read_file(self, host_path: str, include_depth: int, ctx: _Context) -> None:
+        parsed = self.parsed(host_path)
+        if parsed is None:
+            return
+        self.read_paths.append(host_path)
+        self.config.includes.append(parsed.path)
+        self.problems.extend(parsed.problems)
+        self._walk(parsed.nodes, ctx, include_depth)
+
+    # -- variables -----------------------------------------------------------------------------
+    def expand(self, text: str, where: Location) -> str:
+        """``${NAME}``: Define'd variables (case-insensitive) first, then the environment
+        (case-sensitive); unknown ones stay as written (httpd only warns, AH00111)."""
+        if "${" not in text:
+            return text
+
+        def sub(m: re.Match) -> str:
+            name = m.group(1)
+            if ":" in name:  # reserved for RewriteMap ${map:key}
+                return m.group(0)
+            if name.lower() in self.variables:
+                return self.variables[name.lower()]
+            if name in self.env:
+                return self.env[name]
+            self.undefined.append((name, where))
+            return m.group(0)
+
+        return _VAR.sub(sub, text)
+
+    # -- the walk ------------------------------------------------------------------------------
+    def _walk(self, nodes: list[Node], ctx: _Context, include_depth: int) -> None:
+        for node in nodes:
+            if ctx.dropped_by is not None:
+                self._walk_dropped(node, ctx)
+            elif isinstance(node, Section):
+                self._section(node, ctx, include_depth)
+            else:
+                self._directive(node, ctx, include_depth)
+
+    def _args(self, node: Node) -> list[str]:
+        if "${" in node.raw:
+            return split_words(self.expand(node.raw, node.location))
+        return node.args
+
+    def _directive(self, d: Directive, ctx: _Context, include_depth: int) -> None:
+        args = self._args(d)
+        name = d.lname
+        if name in ("include", "includeoptional"):
+            self._include(d, args, ctx, include_depth, optional=(name == "includeoptional"))
+            return
+        if name == "define" and args:
+            if ":" not in args[0]:
+                if args[0] not in self.defines:
+                    self.defines.append(args[0])
+                if len(args) > 1:
+                    self.variables[args[0].lower()] = args[1]
+            return
+        if name == "undefine" and args:
+            if args[0] in self.defines:
+                self.defines.remove(args[0])
+            self.variables.pop(args[0].lower(), None)
+            return
+        if name == "serverroot" and args:
+            root = posixpath.normpath(args[0])
+            if self.fs.kind(root) == "dir":
+                self.server_root = root
+                self.config.server_root = root
+            return
+        if name == "loadmodule" and len(args) == 2:
+            if args[0] not in self.config.modules:
+                self.config.modules[args[0]] = LoadedModule(args[0], args[1], d.location)
+            return
+        self.config.directives.append(ApacheDirective(d.name, tuple(args), d.location, d.end_line,
+                                                      ctx.depth))
+        self._collect(d.name, name, args, d.location, ctx)
+
+    def _section(self, s: Section, ctx: _Context, include_depth: int) -> None:
+        args = self._args(s)
+        name = s.lname
+        if name in _CONDITIONALS:
+            argument = (self.expand(s.raw, s.location) if "${" in s.raw else s.raw)
+            if self._condition(name, argument):
+                self._walk(s.children, ctx, include_depth)
+            else:
+                condition = Condition(s.name, argument.split()[0] if argument.split() else "",
+                                      s.location)
+                self._walk(s.children, replace(ctx, dropped_by=condition), include_depth)
+            return
+        self.config.directives.append(ApacheDirective(f"<{s.name}>", tuple(args), s.location,
+                                                      s.end_line, ctx.depth))
+        inner = replace(ctx, depth=ctx.depth + 1)
+        if name == "virtualhost":
+            vhost = VirtualHost(list(args), s.location)
+            self.config.vhosts.append(vhost)
+            inner = replace(inner, vhost=vhost)
+        elif name in ("location", "locationmatch") and args:
+            regex = name == "locationmatch" or (args[0] == "~" and len(args) > 1)
+            path = args[1] if args[0] == "~" and len(args) > 1 else args[0]
+            inner = replace(inner, location_path=path, location_regex=regex)
+        self._walk(s.children, inner, include_depth)
+
+    def _walk_dropped(self, node: Node, ctx: _Context) -> None:
+        """Inside a false conditional httpd reads nothing but section tags. Keep the routes anyway:
+        a ProxyPass silently dropped by <IfModule mod_proxy.c> is the 404 a rule must explain."""
+        if isinstance(node, Section):
+            inner = ctx
+            if node.lname in ("location", "locationmatch") and node.args:
+                inner = replace(ctx, location_path=node.args[-1],
+                                location_regex=node.lname == "locationmatch" or node.args[0] == "~")
+            for child in node.children:
+                self._walk_dropped(child, inner)
+        elif node.lname in ("proxypass", "proxypassmatch", "sethandler"):
+            self._collect(node.name, node.lname, node.args, node.location, ctx)
+
+    # -- conditionals --------------------------------------------------------------------------
+    def _condition(self, name: str, argument: str) -> bool:
+        negate = argument.startswith("!")
+        words = split_words(argument[1:] if negate else argument)
+        if name == "ifversion":  # mod_version reads "!" as part of the operator: "!<", "!="
+            return _version_matches(words) != negate
+        if not words:
+            return False  # httpd: "directive requires additional arguments"
+        subject = words[0]
+        if name == "ifmodule":
+            result = any(subject == m or subject == source_name(m) for m in self.config.modules)
+        elif name == "ifdefine":
+            result = subject in self.defines
+        elif name == "iffile":
+            path = subject if subject.startswith("/") else posixpath.join(self.server_root, subject)
+            result = self.fs.kind(path) in ("file", "dir", "other")
+        else:  # IfDirective / IfSection: true for what core and the loaded modules provide
+            result = True
+        return result != negate
+
+    # -- Include -------------------------------------------------------------------------------
+    def _include(self, d: Directive, args: list[str], ctx: _Context, include_depth: int,
+                 optional: bool) -> None:
+        if len(args) != 1:
+            self.problems.append(InputProblem(INCLUDE_CODE, f"{d.name} takes one argument", d.location))
+            return
+        if include_depth >= MAX_INCLUDE_DEPTH:
+            self.problems.append(InputProblem(
+                INCLUDE_CODE, f"exceeded httpd's maximum include depth of {MAX_INCLUDE_DEPTH}: "
+                "this file includes itself, directly or through others", d.location))
+            return
+        pattern = args[0] if args[0].startswith("/") else posixpath.join(self.server_root, args[0])
+        pattern = posixpath.normpath(pattern)
+        files, error = self._expand_include(pattern, optional)
+        if error and not optional:
+            self.problems.append(InputProblem(INCLUDE_CODE, f"{d.name} {args[0]}: {error}", d.location))
+        for path in files:
+            kind = self.fs.kind(path)
+            if kind == "file" or kind == "other":
+                self._read_file(path, include_depth + 1, ctx)
+            elif not optional:
+                self.problems.append(InputProblem(
+                    INCLUDE_CODE, f"{d.name} {args[0]}: could not open configuration file "
+                    f"{self.fs.shown(path)}: No such file or directory", d.location))
+
+    def _expand_include(self, pattern: str, optional: bool) -> tuple[list[str], str]:
+        """httpd's ap_process_fnmatch_configs: wildcards in any component (directories only
+        before the last), names starting with '.' only matched by a pattern starting with '.',
+        matches sorted by strcmp; a directory pulls in every file below it."""
+        if not _GLOB.search(pattern):
+            kind = self.fs.kind(pattern)
+            if kind == "dir":
+                return self._whole_dir(pattern, 0), ""
+            if kind in ("missing", "broken"):
+                return [], f"could not open configuration file {self.fs.shown(pattern)}: No such file or directory"
+            return [pattern], ""
+        parts = pattern.split("/")
+        first_glob = next(i for i, p in enumerate(parts) if _GLOB.search(p))
+        base = "/".join(parts[:first_glob]) or "/"
+        return self._glob(base, parts[first_glob:], pattern)
+
+    def _glob(self, base: str, parts: list[str], pattern: str) -> tuple[list[str], str]:
+        entries = self.fs.listdir(base)
+        if entries is None:
+            return [], f"could not open directory {self.fs.shown(base)}: No such file or directory"
+        head, rest = parts[0], parts[1:]
+        if _GLOB.search(head):
+            names = [e for e in entries if fnmatch.fnmatchcase(e, head)
+                     and (not e.startswith(".") or head.startswith("."))]
+            if not names:
+                return [], (f"no matches for the wildcard '{head}' in '{self.fs.shown(base)}'")
+        else:
+            names = [head]
+        out: list[str] = []
+        error = ""
+        for name in sorted(names, key=_strcmp_key):
+            path = posixpath.join(base, name)
+            if rest:
+                if self.fs.kind(path) != "dir":
+                    if not _GLOB.search(head):
+                        error = error or f"could not open directory {self.fs.shown(path)}"
+                    continue
+                if not any(_GLOB.search(p) for p in rest):
+                    full = posixpath.join(path, *rest)
+                    if self.fs.kind(full) in ("missing", "broken"):
+                        error = error or (f"could not open configuration file {self.fs.shown(full)}: "
+                                          "No such file or directory")
+                        continue
+                    out.extend(self._whole_dir(full, 0) if self.fs.kind(full) == "dir" else [full])
+                    continue
+                found, err = self._glob(path, rest, pattern)
+                out.extend(found)
+                error = error or err
+            elif self.fs.kind(path) == "dir":
+                out.extend(self._whole_dir(path, 0))
+            else:
+                out.append(path)
+        return out, error
+
+    def _whole_dir(self, directory: str, depth: int) -> list[str]:
+        if depth > MAX_INCLUDE_DEPTH:
+            return []
+        out = []
+        for name in sorted(self.fs.listdir(directory) or [], key=_strcmp_key):
+            path = posixpath.join(directory, name)
+            out.extend(self._whole_dir(path, depth + 1) if self.fs.kind(path) == "dir" else [path])
+        return out
+
+    # -- what rules need from ordinary directives ----------------------------------------------
+    def _collect(self, name: str, lname: str, args: list[str], where: Location, ctx: _Context) -> None:
+        if lname in ("proxypass", "proxypassmatch"):
+            self._proxy_pass(name, lname, args, where, ctx)
+        elif lname == "sethandler" and args and args[0][:6].lower() == "proxy:":
+            self._add_route(name, ctx.location_path, args[0][6:], where, ctx, ctx.location_regex)
+        elif ctx.dropped_by is not None:
+            return
+        elif lname == "listen" and args:
+            self._listen(args, where)
+        elif lname == "servername" and args and ctx.vhost is not None:
+            ctx.vhost.server_name = args[0]
+        elif lname == "defaultruntimedir" and args:
+            self.config.runtime_dir = args[0]
+        elif lname == "user" and args and ctx.vhost is None:
+            self.config.run_user = args[0]
+
+    def _proxy_pass(self, name: str, lname: str, args: list[str], where: Location, ctx: _Context) -> None:
+        regex = lname == "proxypassmatch"
+        if ctx.location_path is not None:
+            path, url = ctx.location_path, (args[0] if args else None)
+            regex = regex or ctx.location_regex
+        else:
+            if args and args[0] == "~":
+                regex, args = True, args[1:]
+            path, url = (args[0] if args else None), (args[1] if len(args) > 1 else None)
+        if url is None:
+            return
+        self._add_route(name, path, url, where, ctx, regex)
+
+    def _add_route(self, name: str, path: str | None, url: str, where: Location, ctx: _Context,
+                   regex: bool) -> None:
+        if url == "!":
+            route = ProxyRoute(name, path, url, "", None, where, ctx.vhost, ctx.dropped_by, regex)
+        else:
+            target = parse_proxy_url(url)
+            endpoint = target.endpoint
+            if endpoint is not None and endpoint.transport == "unix" and not endpoint.path.startswith("/"):
+                # httpd resolves a relative socket path against DefaultRuntimeDir, not ServerRoot.
+                base = self.config.runtime_dir or "/var/run/apache2"
+                endpoint = replace(endpoint, path=posixpath.join(base, endpoint.path))
+            route = ProxyRoute(name, path, url, target.scheme, endpoint, where, ctx.vhost,
+                               ctx.dropped_by, regex)
+        self.config.routes.append(route)
+
+    def _listen(self, args: list[str], where: Location) -> None:
+        addr = args[0]
+        host, _, port = addr.rpartition(":") if not addr.endswith("]") else (addr, "", "")
+        host = host.strip("[]") or "*"
+        protocol = args[1].lower() if len(args) > 1 else ("https" if port == "443" else "http")
+        self.config.listeners.append(Listener(host, int(port) if port.isdigit() else None,
+                                              protocol, where))
+
+
+def _strcmp_key(name: str) -> bytes:
+    return name.encode("utf-8", "surrogateescape")
+
+
+def _version_matches(args: list[str]) -> bool:
+    """<IfVersion [op] major[.minor[.patch]]> against the httpd heatlint models (2.4.71)."""
+    if not args:
+        return False
+    op, version = ("=", args[0]) if len(args) == 1 else (args[0], args[1])
+    if op.startswith("~") or version.startswith("/"):
+        pattern = version.strip("/")
+        return re.search(pattern, ".".join(map(str, HTTPD_VERSION))) is not None
+    nums = version.split(".")
+    if not all(n.isdigit() for n in nums):
+        return False
+    wanted = tuple(int(n) for n in nums) + (0,) * (3 - len(nums))
+    have = HTTPD_VERSION
+    return {"=": have == wanted, "==": have == wanted, ">": have > wanted, ">=": have >= wanted,
+            "<": have < wanted, "<=": have <= wanted}.get(op, False)

@@ -1,0 +1,96 @@
+"""Resolve a discovered target into the :class:`~heatlint.model.Deployment` that rules check."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from ..discover import Target
+from ..model import Deployment, ProxyRoute
+from ..parse.uwsgi import parse_ini
+from ..source import InputProblem, Location
+from .apache import INCLUDE_CODE, READ_CODE, ApacheResolver, decode
+from .modules import DEBIAN_STATIC, REDHAT_STATIC
+from .sites import debian_sites
+from .uwsgi import resolve_app
+
+_EXPORT = re.compile(r"^\s*export\s+([A-Za-z_][A-Za-z0-9_]*)=(.*)$")
+_SHELL_VAR = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")
+
+
+def read_envvars(text: str) -> dict[str, str]:
+    """The ``export NAME=value`` lines of Debian's envvars, for the default instance (SUFFIX
+    empty), which apache2ctl and the systemd unit source before starting httpd."""
+    env: dict[str, str] = {}
+    for line in text.splitlines():
+        m = _EXPORT.match(line)
+        if not m:
+            continue
+        value = m.group(2).strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        env[m.group(1)] = _SHELL_VAR.sub(lambda v: env.get(v.group(1), ""), value)
+    return env
+
+
+def build(target: Target) -> Deployment:
+    fs = target.fs
+    if target.whole_tree:
+        env = {}
+        if target.envvars:
+            try:
+                env = read_envvars(decode(fs.read_bytes(target.envvars), target.envvars)[0])
+            except OSError:
+                env = {}
+        static = DEBIAN_STATIC if target.layout == "debian" else REDHAT_STATIC
+        resolver = ApacheResolver(fs, target.server_root, env=env, static_modules=static,
+                                  layout=target.layout)
+        resolver.read(target.apache_main)
+        config = resolver.config
+        config.main_file = fs.shown(target.apache_main)
+        if target.layout == "debian":
+            def routes_of(path: str, name: str) -> list[ProxyRoute]:
+                # What a site would add if enabled: read it alone, with what httpd knew by then.
+                alone = ApacheResolver(fs, resolver.server_root, env=env, layout=target.layout,
+                                       cache=resolver._cache)
+                alone.config.modules = dict(config.modules)
+                alone.variables = dict(resolver.variables)
+                alone.read(path)
+                return [replace(r, site=name) for r in alone.config.routes]
+
+            config.sites = debian_sites(fs, resolver.server_root, set(resolver.read_paths), routes_of)
+        problems = resolver.problems
+    else:
+        resolver = ApacheResolver(fs, "/", whole_tree=False, layout="snippets")
+        for snippet in target.snippets:
+            resolver.read(snippet)
+        config = resolver.config
+        # A snippet's Include names files of a host heatlint was not given: nothing to say.
+        problems = [p for p in resolver.problems if p.code != INCLUDE_CODE]
+
+    deployment = Deployment(target.name, config, problems=list(problems),
+                            files=list(config.includes))
+    for path in target.ini_files:
+        shown = fs.shown(path)
+        try:
+            text, ini_problems = decode(fs.read_bytes(path), shown)
+        except OSError as exc:
+            if not target.whole_tree:
+                deployment.problems.append(InputProblem(
+                    READ_CODE, f"cannot read this file: {exc.strerror or exc}", Location(shown)))
+            continue
+        ini = parse_ini(text, shown)
+        # Only uwsgi's files count: /etc holds many other ini files (php.ini, …).
+        if not any(name.startswith("uwsgi") for name, _ in ini.sections):
+            continue
+        deployment.files.append(shown)
+        # A BOM hides uwsgi's section header, so say it in uwsgi's terms.
+        deployment.problems.extend(
+            replace(p, code="HL002", message="the file starts with a UTF-8 byte order mark: uwsgi "
+                    "does not skip it, so it finds no [uwsgi] section and ignores the whole file")
+            for p in ini_problems)
+        deployment.problems.extend(ini.problems)
+        app = resolve_app(ini, path) if not ini_problems else None
+        if app is not None:
+            deployment.apps.append(app)
+    return deployment

@@ -1,0 +1,44 @@
+"""A proxy route to a local TCP port where no uwsgi app of the deployment listens.
+
+httpd connects to the port at request time; nothing listening means "(111)Connection refused:
+AH00957" in the error log and **503 Service Unavailable** for the user. The usual cause is a port
+changed on one side only, or a uwsgi ini that binds another address.
+
+heatlint only judges local targets (``127.0.0.1``, ``localhost``, ``::1``) of a deployment that
+has uwsgi apps: a remote host, or a tree without apps, may be served by something not shown to it.
+
+Failing::
+
+    ProxyPass "/heat-api" "http://127.0.0.1:8004" retry=0      # Apache
+    http-socket = 127.0.0.1:8005                              # heat-api-uwsgi.ini
+
+Fixed: the same port on both sides.
+"""
+
+from heatlint.check import Problem
+from heatlint.source import Note
+
+from ._common import all_listeners, backends, checkable_backend, live_routes, route_label
+
+CODE = "HL301"
+NAME = "no-app-on-port"
+SEVERITY = "error"
+SUMMARY = "proxy target port where no uwsgi app listens (HTTP 503)"
+
+
+def check(deployment):
+    candidates = all_listeners(deployment, "tcp")
+    for route in live_routes(deployment):
+        ep = route.endpoint
+        if ep is None or ep.transport != "tcp" or not checkable_backend(deployment, route):
+            continue
+        if backends(deployment, route):
+            continue
+        related = ()
+        hint = ""
+        if candidates:
+            app, listener = min(candidates, key=lambda c: abs((c[1].endpoint.port or 0) - ep.port))
+            hint = f"; the nearest uwsgi listener is {listener.address} ({listener.option} in {app.path})"
+            related = (Note(listener.location, "uwsgi listens here"),)
+        yield Problem(f"`{route_label(route)}` connects to {ep}, where no uwsgi app of this deployment "
+                      f"listens: requests get 503 (connection refused){hint}", route.location, related)

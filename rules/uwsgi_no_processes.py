@@ -1,0 +1,27 @@
+"""A uwsgi app without an explicit ``processes`` (or ``workers``) setting.
+
+uwsgi's default is **one** worker process. With the default single thread too, that worker
+handles one request at a time: one slow Heat call (a stack create that waits on Nova) stalls every
+other request behind it, and clients time out. Apache keeps queueing; nothing is logged.
+
+Note that ``p = 4`` is not this setting in an ini file (single letters are command-line only).
+
+Fixed::
+
+    processes = 4
+    threads = 2
+"""
+
+from heatlint.check import Problem
+
+CODE = "HL401"
+NAME = "uwsgi-no-processes"
+SEVERITY = "warning"
+SUMMARY = "uwsgi app without processes/workers: one worker serialises requests"
+
+
+def check(deployment):
+    for app in deployment.apps:
+        if app.get("processes") is None:
+            yield Problem(f"{app.path} sets no `processes` (or `workers`): uwsgi runs a single worker "
+                          "process, so requests wait for each other; set `processes = N`", app.location)
