@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from .fs import Mount, RootFS
 
-APACHE_SUFFIXES = (".conf", ".load")
+APACHE_SUFFIXES = (".conf", ".load", ".conf.in", ".htaccess")
 INI_SUFFIX = ".ini"
 MAX_WALK_FILES = 100_000
 

@@ -16,6 +16,7 @@ import stat
 from dataclasses import dataclass
 
 MAX_SYMLINKS = 40  # the kernel's limit (ELOOP); a loop is reported as "not found"
+TEXT_LINK_MAX = 1024
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,10 @@ class RootFS:
     def __init__(self, mounts: list[Mount]):
         # Longest host prefix first, so /etc/apache2 wins over / when both are mounted.
         self.mounts = sorted(mounts, key=lambda m: len(m.host), reverse=True)
+        # Symbolic links stored as plain files holding the target path (what git writes with
+        # core.symlinks=false, and what copies that lose links leave): host path -> target.
+        self.text_links: dict[str, str] = {}
+        self._text_link_cache: dict[str, str | None] = {}
 
     @classmethod
     def rooted_at(cls, real_root: str, shown: str) -> "RootFS":
@@ -86,19 +91,25 @@ class RootFS:
                     continue
                 real = os.path.join(mount.real, *resolved, part)
                 try:
-                    is_link = stat.S_ISLNK(os.lstat(real).st_mode)
+                    st = os.lstat(real)
                 except OSError:
                     resolved.append(part)
                     continue
-                if not is_link:
+                target = None
+                if stat.S_ISLNK(st.st_mode):
+                    try:
+                        target = os.readlink(real)
+                    except OSError:
+                        return None
+                elif stat.S_ISREG(st.st_mode) and 0 < st.st_size <= TEXT_LINK_MAX:
+                    target = self._text_link(real)
+                    if target is not None:
+                        self.text_links[posixpath.join(mount.host, *resolved, part)] = target
+                if target is None:
                     resolved.append(part)
                     continue
                 hops += 1
                 if hops > MAX_SYMLINKS:
-                    return None
-                try:
-                    target = os.readlink(real)
-                except OSError:
                     return None
                 if target.startswith("/"):
                     restart = posixpath.join(target, *parts)
@@ -107,6 +118,23 @@ class RootFS:
             if restart is None:
                 return posixpath.join(mount.host, *resolved)
             path = posixpath.normpath(restart)
+
+    def _text_link(self, real: str) -> str | None:
+        """The target if this small file is a symlink stored as text: one path, no whitespace,
+        no newline. Such a file is never valid Apache or uwsgi configuration (httpd rejects it as
+        an unknown directive), so reading it as the link it was meant to be loses nothing."""
+        if real in self._text_link_cache:
+            return self._text_link_cache[real]
+        target = None
+        try:
+            with open(real, "rb") as fh:
+                text = fh.read(TEXT_LINK_MAX + 1).decode("utf-8")
+            if "/" in text and not any(c.isspace() or c in "<>#=\"" for c in text):
+                target = text
+        except (OSError, UnicodeDecodeError):
+            pass
+        self._text_link_cache[real] = target
+        return target
 
     def kind(self, host_path: str) -> str:
         """'file', 'dir', 'other' (FIFO, socket, device), 'missing' or 'broken' (a link that leads
@@ -131,16 +159,20 @@ class RootFS:
             return "dir"
         return "other"
 
-    def is_link(self, host_path: str) -> bool:
-        real = self.real_path(host_path)
-        return real is not None and os.path.islink(real)
-
     def readlink(self, host_path: str) -> str | None:
+        """A link's target as written (also for links stored as text), else None."""
         real = self.real_path(host_path)
+        if real is None:
+            return None
         try:
-            return os.readlink(real) if real else None
+            st = os.lstat(real)
+            if stat.S_ISLNK(st.st_mode):
+                return os.readlink(real)
         except OSError:
             return None
+        if stat.S_ISREG(st.st_mode) and 0 < st.st_size <= TEXT_LINK_MAX:
+            return self._text_link(real)
+        return None
 
     def listdir(self, host_dir: str) -> list[str] | None:
         final = self.resolve(host_dir)

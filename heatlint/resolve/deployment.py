@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import replace
 
 from ..discover import Target
 from ..model import Deployment, ProxyRoute
 from ..parse.uwsgi import parse_ini
-from ..source import InputProblem, Location
+from ..source import InputProblem, Location, Note
 from .apache import INCLUDE_CODE, READ_CODE, ApacheResolver, decode
 from .modules import DEBIAN_STATIC, REDHAT_STATIC
 from .sites import debian_sites
 from .uwsgi import resolve_app
 
+LINK_CODE = "HL005"
 _EXPORT = re.compile(r"^\s*export\s+([A-Za-z_][A-Za-z0-9_]*)=(.*)$")
 _SHELL_VAR = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")
 
@@ -31,6 +33,25 @@ def read_envvars(text: str) -> dict[str, str]:
             value = value[1:-1]
         env[m.group(1)] = _SHELL_VAR.sub(lambda v: env.get(v.group(1), ""), value)
     return env
+
+
+def _text_link_problems(fs) -> list[InputProblem]:
+    """One finding per folder: a checkout that lost its links usually lost all of them."""
+    by_dir: dict[str, list[tuple[str, str]]] = {}
+    for path, link in sorted(fs.text_links.items()):
+        by_dir.setdefault(posixpath.dirname(path), []).append((path, link))
+    problems = []
+    for entries in by_dir.values():
+        (first, link), others = entries[0], entries[1:]
+        more = f" (and {len(others)} more in this folder)" if others else ""
+        problems.append(InputProblem(
+            LINK_CODE, f"this file holds only the text {link!r}{more}: a symbolic link stored as a "
+            "plain file, as git writes links with core.symlinks=false; httpd reads the text as a "
+            f"directive and refuses to start (\"Invalid command '{link}'\"). heatlint follows it "
+            "as the link it was meant to be",
+            Location(fs.shown(first)),
+            tuple(Note(Location(fs.shown(p)), f"also a link stored as text: {t!r}") for p, t in others)))
+    return problems
 
 
 def build(target: Target) -> Deployment:
@@ -93,4 +114,5 @@ def build(target: Target) -> Deployment:
         app = resolve_app(ini, path) if not ini_problems else None
         if app is not None:
             deployment.apps.append(app)
+    deployment.problems.extend(_text_link_problems(fs))
     return deployment
