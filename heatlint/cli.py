@@ -46,31 +46,20 @@ def main() -> None:
 def check(paths: tuple[str, ...], fmt: str, fail_on: str) -> None:
     """Check PATHS (default: /etc): system roots, etc/ folders, Apache ServerRoots, or loose
     Apache and uwsgi files."""
-    from .check import run
-    from .discover import UsageError, discover
-    from .report import Report
-    from .resolve.deployment import build
+    from .discover import UsageError
+    from .pipeline import check_paths
 
     rules = _rules()
     try:
-        targets = discover(list(paths) or ["/etc"])
+        report = check_paths(list(paths) or ["/etc"], rules, fail_on)
     except UsageError as exc:
         _fail(str(exc))
-    findings = set()
-    names, files = [], 0
-    try:
-        for target in targets:
-            deployment = build(target)
-            names.append(deployment.name)
-            files += len(deployment.files)
-            findings.update(run(rules, deployment))
     except RecursionError:
         _fail("internal error: configuration nested too deeply to analyse")
     except Exception as exc:  # never a bare traceback for a user; HEATLINT_DEBUG=1 shows it
         if os.environ.get("HEATLINT_DEBUG"):
             raise
         _fail(f"internal error: {exc.__class__.__name__}: {exc} (set HEATLINT_DEBUG=1 for details)")
-    report = Report(sorted(findings, key=lambda f: f.sort_key), names, files, fail_on)
     if fmt == "json":
         from .report.json import render
 

@@ -169,7 +169,7 @@ def _discover_dir(path: str) -> list[Target]:
         for f in sorted(filenames):
             full = os.path.join(dirpath, f)
             if (f.endswith(APACHE_SUFFIXES) or f.endswith(INI_SUFFIX)) and _is_regular(full):
-                loose.append(full)
+                loose.append(os.path.normpath(full))
                 count += 1
         if count > MAX_WALK_FILES:
             break

@@ -88,6 +88,7 @@ class ProxyRoute:
     dropped_by: Condition | None = None  # set: httpd never saw this route (false conditional)
     regex: bool = False
     site: str = ""  # for routes of sites that are not enabled: the site's name
+    port: int | None = None  # the URL's port as written; for unix: targets httpd only range-checks it
 
     @property
     def active(self) -> bool:

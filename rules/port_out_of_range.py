@@ -25,14 +25,13 @@ SUMMARY = "TCP port outside 1-65535 (uwsgi binds port mod 65536; Apache answers 
 
 def check(deployment):
     for route in live_routes(deployment):
-        ep = route.endpoint
-        if ep is None or ep.transport != "tcp" or ep.port is None:
+        if route.port is None or route.endpoint is None:
             continue
-        if ep.port > 65535:
-            yield Problem(f"`{route_label(route)}`: port {ep.port} is above 65535; httpd accepts the "
+        if route.port > 65535:
+            yield Problem(f"`{route_label(route)}`: port {route.port} is above 65535; httpd accepts the "
                           f"configuration but answers 400 (Invalid host/port) to every request",
                           route.location)
-        elif ep.port == 0:
+        elif route.port == 0 and route.endpoint.transport == "tcp":
             if ":0" in route.url:
                 why = "port 0 is not a port a backend can listen on"
             else:

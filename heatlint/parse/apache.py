@@ -195,10 +195,11 @@ def parse_apache(text: str, path: str) -> ApacheFile:
                 problems.append(InputProblem(
                     SYNTAX_CODE, f"Expected </{expected.name}> but saw </{name}>", where,
                 ))
-                if not any(s.lname == lname for s in stack):
-                    continue  # a stray close tag: keep the open section open
-                while stack[-1].lname != lname:  # close the unclosed inner sections here
-                    stack.pop().close_line = line
+                # One finding per mistake: a close tag matching an outer section closes the inner
+                # ones too; any other name is taken as a misspelled close of the innermost.
+                if any(s.lname == lname for s in stack):
+                    while stack[-1].lname != lname:
+                        stack.pop().close_line = line
             stack.pop().close_line = line
             children = stack[-1].children if stack else root
     for section in stack:

@@ -21,7 +21,7 @@ from ..parse.apache import ApacheFile, Directive, Node, Section, parse_apache
 from ..parse.words import split_words
 from ..source import InputProblem, Location
 from .endpoints import parse_proxy_url
-from .modules import source_name
+from .modules import identifier, source_name
 
 HTTPD_VERSION = (2, 4, 71)
 MAX_INCLUDE_DEPTH = 128  # AP_MAX_INCLUDE_DEPTH
@@ -58,6 +58,9 @@ class _Context:
     location_path: str | None = None  # from <Location>/<LocationMatch>
     location_regex: bool = False
     dropped_by: Condition | None = None  # inside a false conditional: httpd never sees it
+    # Modules a true <IfModule !x> around this point requires to be absent: an inner <IfModule x>
+    # can never become true, so what it holds is dead, not "waiting for the module".
+    absent: tuple[tuple[str, Condition], ...] = ()
 
 
 class ApacheResolver:
@@ -182,12 +185,15 @@ class ApacheResolver:
         name = s.lname
         if name in _CONDITIONALS:
             argument = (self.expand(s.raw, s.location) if "${" in s.raw else s.raw)
+            condition = Condition(s.name, argument.split()[0] if argument.split() else "", s.location)
+            module = identifier(condition.subject) if name == "ifmodule" else ""
             if self._condition(name, argument):
+                if module and condition.negated:
+                    ctx = replace(ctx, absent=ctx.absent + ((module, condition),))
                 self._walk(s.children, ctx, include_depth)
             else:
-                condition = Condition(s.name, argument.split()[0] if argument.split() else "",
-                                      s.location)
-                self._walk(s.children, replace(ctx, dropped_by=condition), include_depth)
+                outer = next((c for m, c in ctx.absent if m == module and not condition.negated), None)
+                self._walk(s.children, replace(ctx, dropped_by=outer or condition), include_depth)
             return
         self.config.directives.append(ApacheDirective(f"<{s.name}>", tuple(args), s.location,
                                                       s.end_line, ctx.depth))
@@ -365,7 +371,7 @@ class ApacheResolver:
                 base = self.config.runtime_dir or "/var/run/apache2"
                 endpoint = replace(endpoint, path=posixpath.join(base, endpoint.path))
             route = ProxyRoute(name, path, url, target.scheme, endpoint, where, ctx.vhost,
-                               ctx.dropped_by, regex)
+                               ctx.dropped_by, regex, port=target.port)
         self.config.routes.append(route)
 
     def _listen(self, args: list[str], where: Location) -> None:

@@ -102,7 +102,7 @@ def build(target: Target) -> Deployment:
             continue
         ini = parse_ini(text, shown)
         # Only uwsgi's files count: /etc holds many other ini files (php.ini, …).
-        if not any(name.startswith("uwsgi") for name, _ in ini.sections):
+        if not any(name.strip().startswith("uwsgi") for name, _ in ini.sections):
             continue
         deployment.files.append(shown)
         # A BOM hides uwsgi's section header, so say it in uwsgi's terms.

@@ -26,6 +26,16 @@ def source_name(identifier: str) -> str:
     return f"mod_{stem}.c"
 
 
+def identifier(name: str) -> str:
+    """The module identifier an <IfModule> argument names (mod_proxy.c → proxy_module)."""
+    for ident, source in _SOURCE_NAMES.items():
+        if name == source:
+            return ident
+    if name.startswith("mod_") and name.endswith(".c"):
+        return f"{name[4:-2]}_module"
+    return name
+
+
 # The scheme of a proxy URL → the module that must handle it (mod_proxy/modules/proxy/*).
 SCHEME_MODULES = {
     "http": "proxy_http_module",
