@@ -23,5 +23,5 @@ SUMMARY = "uwsgi app without processes/workers: one worker serialises requests"
 def check(deployment):
     for app in deployment.apps:
         if app.get("processes") is None:
-            yield Problem(f"{app.path} sets no `processes` (or `workers`): uwsgi runs a single worker "
+            yield Problem("no `processes` (or `workers`) setting: uwsgi runs a single worker "
                           "process, so requests wait for each other; set `processes = N`", app.location)

@@ -23,5 +23,5 @@ def check(deployment):
         if app.get("threads") is None:
             processes = app.get("processes")
             count = processes.value if processes is not None else "1"
-            yield Problem(f"{app.path} sets no `threads`: each of its {count} worker process(es) serves "
+            yield Problem(f"no `threads` setting: each of its {count} worker process(es) serves "
                           "one request at a time; set `threads = N`", app.location)
