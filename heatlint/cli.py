@@ -37,21 +37,45 @@ def main() -> None:
     """Static analysis of Apache httpd + uwsgi deployments of OpenStack Heat API (and any WSGI API)."""
 
 
+def _comma_list(values: tuple[str, ...]) -> list[str] | None:
+    items = [v.strip() for value in values for v in value.split(",") if v.strip()]
+    return items or None
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="Report format.")
-@click.option("--fail-on", type=click.Choice(LEVELS), default="error", show_default=True,
-              help="Lowest severity that makes the exit status 1.")
-def check(paths: tuple[str, ...], fmt: str, fail_on: str) -> None:
+@click.option("--fail-on", type=click.Choice(LEVELS), default=None,
+              help="Lowest severity that makes the exit status 1 [default: error].")
+@click.option("--select", multiple=True, metavar="RULES",
+              help="Only these rules: codes, code prefixes (HL3) or names, comma-separated.")
+@click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rules.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Configuration file (default: .heatlint.toml or pyproject.toml [tool.heatlint], "
+                   "found walking up from the working directory).")
+@click.option("--show-config", is_flag=True, help="Print the effective configuration and exit.")
+def check(paths: tuple[str, ...], fmt: str, fail_on: str | None, select: tuple[str, ...],
+          ignore: tuple[str, ...], config_path: str | None, show_config: bool) -> None:
     """Check PATHS (default: /etc): system roots, etc/ folders, Apache ServerRoots, or loose
     Apache and uwsgi files."""
+    from .config import ConfigError, describe, load
     from .discover import UsageError
     from .pipeline import check_paths
 
     rules = _rules()
     try:
-        report = check_paths(list(paths) or ["/etc"], rules, fail_on)
+        config = load(rules, path=config_path, overrides={
+            "select": _comma_list(select), "ignore": _comma_list(ignore), "fail-on": fail_on})
+    except ConfigError as exc:
+        _fail(str(exc))
+    if show_config:
+        width = max(len(k) for k, _, _ in describe(config))
+        for key, value, source in describe(config):
+            click.echo(f"{key:<{width}}  {value}    ({source})")
+        return
+    try:
+        report = check_paths(list(paths) or ["/etc"], rules, config)
     except UsageError as exc:
         _fail(str(exc))
     except RecursionError:

@@ -7,9 +7,19 @@ resolve stage is the one place that knows how httpd and uwsgi turn text into tha
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-from .source import InputProblem, Location
+from .source import InputProblem, Location, Suppression
+
+
+_ATOI = re.compile(r"[ \t\n\v\f\r]*([+-]?\d+)")
+
+
+def atoi(text: str) -> int:
+    """C atoi(), which uwsgi uses for numbers: leading space, a sign, leading digits; else 0."""
+    m = _ATOI.match(text)
+    return int(m.group(1)) if m else 0
 
 
 @dataclass(frozen=True)
@@ -176,6 +186,11 @@ class UwsgiApp:
                 return opt
         return None
 
+    def number(self, name: str) -> int | None:
+        """An integer option as uwsgi reads it (atoi: "4 ; four" is 4, "four" is 0)."""
+        opt = self.get(name)
+        return atoi(opt.value) if opt is not None else None
+
     def all(self, name: str) -> list[UwsgiOption]:
         return [o for o in self.options if o.name == name]
 
@@ -196,6 +211,7 @@ class Deployment:
     apps: list[UwsgiApp] = field(default_factory=list)
     problems: list[InputProblem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    suppressions: list[Suppression] = field(default_factory=list)  # from every file read
 
     @property
     def routes(self) -> list[ProxyRoute]:

@@ -38,3 +38,23 @@ class InputProblem:
     message: str
     location: Location
     related: tuple[Note, ...] = ()
+
+
+@dataclass
+class Suppression:
+    """A ``# heatlint: disable=…`` comment. The engine marks what it did with it, so the
+    unused-suppression rule can report the ones that suppress nothing."""
+
+    rules: tuple[str, ...]  # codes or names, as written
+    location: Location  # the comment
+    whole_file: bool
+    target_line: int = 0  # the line it applies to (0: the whole file, or nothing followed it)
+    reason: str = ""
+    used: bool = False  # it suppressed a finding
+    checked: bool = False  # one of the rules it names ran
+    unknown: tuple[str, ...] = ()  # what it names that is no rule at all
+
+    def covers(self, code: str, name: str, path: str, line: int) -> bool:
+        if path != self.location.path or not (code in self.rules or name in self.rules):
+            return False
+        return self.whole_file or (self.target_line != 0 and line == self.target_line)

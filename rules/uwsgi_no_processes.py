@@ -6,6 +6,8 @@ other request behind it, and clients time out. Apache keeps queueing; nothing is
 
 Note that ``p = 4`` is not this setting in an ini file (single letters are command-line only).
 
+Option ``min-processes`` (default 1): also warn when the value is lower.
+
 Fixed::
 
     processes = 4
@@ -18,10 +20,17 @@ CODE = "HL401"
 NAME = "uwsgi-no-processes"
 SEVERITY = "warning"
 SUMMARY = "uwsgi app without processes/workers: one worker serialises requests"
+OPTIONS = {"min-processes": 1}  # also warn when an explicit value is below this
 
 
-def check(deployment):
+def check(deployment, options):
+    minimum = options["min-processes"]
     for app in deployment.apps:
-        if app.get("processes") is None:
+        setting = app.get("processes")
+        if setting is None:
             yield Problem("no `processes` (or `workers`) setting: uwsgi runs a single worker "
                           "process, so requests wait for each other; set `processes = N`", app.location)
+        elif app.number("processes") < minimum:
+            yield Problem(f"`{setting.key} = {setting.value}` is below the configured minimum of "
+                          f"{minimum} worker processes (min-processes)", setting.location)
+

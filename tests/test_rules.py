@@ -13,6 +13,7 @@ checks it from inside that folder, so paths in ``expect`` are relative to the tr
     links = { "etc/x" = "../y" }        # optional: any other symbolic link (may dangle)
     fifos = ["etc/apache2/sites-enabled/x.conf"]  # optional: named pipes
     check = "."                         # optional: what to check, relative to the tree
+                                        # (a .heatlint.toml among the files configures the run)
     expect = ["HL301@etc/apache2/sites-available/heat-api.conf:1"]  # this rule's findings, exactly
     [case.files]
     "etc/apache2/sites-available/heat-api.conf" = '''...'''
@@ -28,11 +29,13 @@ from pathlib import Path
 import pytest
 
 from heatlint.check import load_rules
+from heatlint.config import load
 from heatlint.pipeline import check_paths
 
 HERE = Path(__file__).parent
 CASE_FILES = sorted((HERE / "rules").glob("*.toml"))
-RULES = {r.code: r for r in load_rules()}
+ALL_RULES = load_rules()
+RULES = {r.code: r for r in ALL_RULES}
 
 
 def _cases():
@@ -77,7 +80,7 @@ def test_rule_case(code, case, tmp_path, monkeypatch):
     assert code in RULES, f"no rule {code}"
     tree = materialise(case, tmp_path / "tree")
     monkeypatch.chdir(tree)
-    report = check_paths([case.get("check", ".")])
+    report = check_paths([case.get("check", ".")], ALL_RULES, load(ALL_RULES, cwd="."))
     got = sorted(f"{f.code}@{f.location.path}:{f.location.line}" for f in report.findings
                  if f.code == code)
     assert got == sorted(case["expect"]), "\n".join(

@@ -8,6 +8,8 @@ A rule is a small module (or any object) with these attributes, in the style of 
     SEVERITY = "error"             # error | warning | info
     SUMMARY = "one line"
     def check(deployment): ...     # yields Problem(message, location, related)
+    OPTIONS = {"min-processes": 1} # optional: settings, then check(deployment, options)
+    LATE = True                    # optional: runs after suppression (sees what it did)
 
 The engine owns codes, names and severities; rules only say what is wrong and where. Built-in
 rules live in ``heatlint.rules``; other packages add rules through the ``heatlint.rules``
@@ -53,7 +55,9 @@ class Rule:
     summary: str
     doc: str
     family: str
-    check: Callable[[Deployment], Iterable[Problem]] = field(compare=False, repr=False)
+    check: Callable[..., Iterable[Problem]] = field(compare=False, repr=False)
+    options: dict = field(default_factory=dict, compare=False)
+    late: bool = False
 
     @classmethod
     def from_object(cls, obj: Any, origin: str) -> "Rule":
@@ -65,7 +69,17 @@ class Rule:
             raise RuleError(f"rule {origin}: CODE {code!r}, NAME {name!r} or SEVERITY {severity!r} "
                             "is malformed")
         family = getattr(obj, "FAMILY", None) or FAMILIES.get(code[2:3], "other")
-        return cls(code, name, severity, obj.SUMMARY, (obj.__doc__ or "").strip(), family, obj.check)
+        options = dict(getattr(obj, "OPTIONS", {}) or {})
+        return cls(code, name, severity, obj.SUMMARY, (obj.__doc__ or "").strip(), family, obj.check,
+                   options, bool(getattr(obj, "LATE", False)))
+
+    def problems(self, deployment: Deployment, settings: dict) -> Iterable[Problem]:
+        if self.options:
+            return self.check(deployment, {k: settings.get(k, v) for k, v in self.options.items()})
+        return self.check(deployment)
+
+    def names(self) -> tuple[str, str]:
+        return (self.code, self.name)
 
 
 @dataclass(frozen=True)
@@ -107,8 +121,37 @@ def load_rules() -> list[Rule]:
     return sorted(found, key=lambda r: r.code)
 
 
-def run(rules: list[Rule], deployment: Deployment) -> Iterator[Finding]:
-    for rule in rules:
-        for problem in rule.check(deployment):
-            yield Finding(rule.code, rule.name, rule.severity, problem.message, problem.location,
-                          tuple(problem.related))
+def run(rules: list[Rule], deployment: Deployment, config=None) -> list[Finding]:
+    """Every enabled rule over one deployment; then per-path ignores and inline suppressions; then
+    the late rules, which see what suppression did. ``config`` is a heatlint.config.Config."""
+    enabled = config.enabled(rules) if config is not None else rules
+    severity = config.severity if config is not None else {}
+    settings = config.options if config is not None else {}
+
+    def findings(rule: Rule) -> Iterator[Finding]:
+        for p in rule.problems(deployment, settings):
+            if config is not None and config.ignored_at(rule.code, p.location.path):
+                continue
+            yield Finding(rule.code, rule.name, severity.get(rule.code, rule.severity), p.message,
+                          p.location, tuple(p.related))
+
+    kept: list[Finding] = []
+    for rule in enabled:
+        if rule.late:
+            continue
+        for finding in findings(rule):
+            covering = [s for s in deployment.suppressions if s.covers(
+                finding.code, finding.name, finding.location.path, finding.location.line)]
+            for s in covering:
+                s.used = True
+            if not covering:
+                kept.append(finding)
+    ran = {n for r in enabled if not r.late for n in r.names()}
+    known = {n for r in rules for n in r.names()}
+    for s in deployment.suppressions:
+        s.checked = any(ref in ran for ref in s.rules)
+        s.unknown = tuple(ref for ref in s.rules if ref not in known)
+    for rule in enabled:
+        if rule.late:
+            kept.extend(findings(rule))
+    return kept

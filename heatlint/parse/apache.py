@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from lark import Token, Transformer
 from lark.exceptions import UnexpectedInput
 
-from ..source import InputProblem, Location
+from ..source import InputProblem, Location, Suppression
 from .grammar import lark_parser
+from .suppress import parse_comment
 from .words import split_words, unquote
 
 SYNTAX_CODE = "HL001"
@@ -58,6 +59,7 @@ class ApacheFile:
     nodes: list[Node]
     problems: list[InputProblem]
     lines: int = 0
+    suppressions: list[Suppression] = field(default_factory=list)
 
 
 class _Statements(Transformer):
@@ -73,7 +75,8 @@ class _Statements(Transformer):
         return ("c", toks)
 
     def start(self, items):
-        return [i for i in items if type(i) is tuple]
+        # Statements, and the comment tokens that may hold "# heatlint: disable=…".
+        return [i for i in items if type(i) is tuple or "heatlint" in i]
 
 
 class _LineMap:
@@ -151,12 +154,26 @@ def parse_apache(text: str, path: str) -> ApacheFile:
     stack: list[Section] = []
     children = root
     logical_lines = joined.split("\n")
-    for kind, toks in statements:
+    suppressions: list[Suppression] = []
+    pending: list[Suppression] = []  # "disable" comments waiting for the next statement
+    for item in statements:
+        if type(item) is not tuple:  # a comment mentioning heatlint
+            line, col = lmap.position(item.line, item.column)
+            found = parse_comment(item.value, loc(line, col))
+            if found is not None:
+                suppressions.append(found)
+                if not found.whole_file:
+                    pending.append(found)
+            continue
+        kind, toks = item
         head: Token = toks[0]
         line, col = lmap.position(head.line, head.column)
         where = loc(line, col)
         end_line = lmap.last(head.line)
         rest = logical_lines[head.line - 1][head.end_column - 1:].lstrip(_TRIM)
+        for suppression in pending:
+            suppression.target_line = line
+        pending.clear()
         if kind == "d":
             args = [unquote(t.value) for t in toks[1:]]
             children.append(Directive(unquote(head.value), args, rest, where, end_line))
@@ -205,4 +222,4 @@ def parse_apache(text: str, path: str) -> ApacheFile:
     for section in stack:
         problems.append(InputProblem(SYNTAX_CODE, f"<{section.name}> was not closed",
                                      section.location))
-    return ApacheFile(path, root, problems, len(lmap.physical))
+    return ApacheFile(path, root, problems, len(lmap.physical), suppressions)

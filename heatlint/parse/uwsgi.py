@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lark import Transformer
 from lark.exceptions import UnexpectedInput
 
-from ..source import InputProblem, Location
+from ..source import InputProblem, Location, Suppression
 from .grammar import lark_parser
+from .suppress import parse_comment
 
 SYNTAX_CODE = "HL002"
 _STRIP = " \t\r"  # uwsgi strips only these three
@@ -29,6 +30,7 @@ class IniFile:
     options: list[IniOption]  # every section, in file order
     sections: list[tuple[str, Location]]  # headers as uwsgi names them
     problems: list[InputProblem]
+    suppressions: list[Suppression] = field(default_factory=list)
 
     def section(self, name: str = "uwsgi") -> list[IniOption]:
         return [o for o in self.options if o.section == name]
@@ -51,7 +53,8 @@ class _Lines(Transformer):
         return ("o", None, toks[0] if toks else None)
 
     def start(self, items):
-        return [i for i in items if type(i) is tuple]
+        # Lines, and the comment tokens that may hold "# heatlint: disable=…".
+        return [i for i in items if type(i) is tuple or "heatlint" in i]
 
 
 def parse_ini(text: str, path: str) -> IniFile:
@@ -73,9 +76,22 @@ def parse_ini(text: str, path: str) -> IniFile:
     options: list[IniOption] = []
     sections: list[tuple[str, Location]] = []
     current = ""  # lines before the first header belong to section "" and are never used
-    for kind, first, value in lines:
+    suppressions: list[Suppression] = []
+    pending: list[Suppression] = []
+    for item in lines:
+        if type(item) is not tuple:  # a comment mentioning heatlint
+            found = parse_comment(item.value, loc(item.line, item.column))
+            if found is not None:
+                suppressions.append(found)
+                if not found.whole_file:
+                    pending.append(found)
+            continue
+        kind, first, value = item
         tok = first if first is not None else value
         where = loc(tok.line, tok.column) if tok is not None else loc(1, 1)
+        for suppression in pending:
+            suppression.target_line = where.line
+        pending.clear()
         if kind == "h":
             header = first.value.rstrip(_STRIP)
             current = header[1:-1]  # uwsgi drops the last character, whatever it is
@@ -89,4 +105,4 @@ def parse_ini(text: str, path: str) -> IniFile:
         key = first.value.rstrip(_STRIP) if first is not None else ""
         val = value.value.rstrip(_STRIP) if value is not None else ""
         options.append(IniOption(key, val, current, where, bare=(kind == "b")))
-    return IniFile(path, options, sections, problems)
+    return IniFile(path, options, sections, problems, suppressions)

@@ -80,25 +80,25 @@ class ApacheResolver:
         self.problems: list[InputProblem] = []
         self.read_paths: list[str] = []  # host paths, in the order httpd reads them
         self.undefined: list[tuple[str, Location]] = []
-        self._cache = cache if cache is not None else {}
+        self.parsed_files = cache if cache is not None else {}
 
     # -- files ---------------------------------------------------------------------------------
     def parsed(self, host_path: str) -> ApacheFile | None:
         """Parse a file once per run (sites-available files are read for two purposes)."""
-        if host_path in self._cache:
-            return self._cache[host_path]
+        if host_path in self.parsed_files:
+            return self.parsed_files[host_path]
         shown = self.fs.shown(host_path)
         try:
             data = self.fs.read_bytes(host_path)
         except OSError as exc:
             self.problems.append(InputProblem(READ_CODE, f"cannot read this file: {exc.strerror or exc}",
                                               Location(shown)))
-            self._cache[host_path] = None
+            self.parsed_files[host_path] = None
             return None
         text, problems = decode(data, shown)
         parsed = parse_apache(text, shown)
         parsed.problems[:0] = problems
-        self._cache[host_path] = parsed
+        self.parsed_files[host_path] = parsed
         return parsed
 
     def read(self, host_path: str) -> None:

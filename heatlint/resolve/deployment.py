@@ -73,7 +73,7 @@ def build(target: Target) -> Deployment:
             def routes_of(path: str, name: str) -> list[ProxyRoute]:
                 # What a site would add if enabled: read it alone, with what httpd knew by then.
                 alone = ApacheResolver(fs, resolver.server_root, env=env, layout=target.layout,
-                                       cache=resolver._cache)
+                                       cache=resolver.parsed_files)
                 alone.config.modules = dict(config.modules)
                 alone.variables = dict(resolver.variables)
                 alone.read(path)
@@ -111,8 +111,12 @@ def build(target: Target) -> Deployment:
                     "does not skip it, so it finds no [uwsgi] section and ignores the whole file")
             for p in ini_problems)
         deployment.problems.extend(ini.problems)
+        deployment.suppressions.extend(ini.suppressions)
         app = resolve_app(ini, path) if not ini_problems else None
         if app is not None:
             deployment.apps.append(app)
     deployment.problems.extend(_text_link_problems(fs))
+    for parsed in resolver.parsed_files.values():  # every Apache file read, sites-available included
+        if parsed is not None:
+            deployment.suppressions.extend(parsed.suppressions)
     return deployment

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..model import Endpoint
+from ..model import Endpoint, atoi
 
 # mod_proxy's ap_proxy_port_of_scheme(): uwsgi is NOT in the table, so "uwsgi://h/" means port 0.
 DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443, "ajp": 8009, "scgi": 4000,
@@ -68,12 +68,6 @@ def parse_proxy_url(url: str) -> ProxyTarget:
     return ProxyTarget(scheme, endpoint, host.lower(), port, path, error)
 
 
-def _atoi(text: str) -> int:
-    """C atoi(): leading whitespace, optional sign, leading digits; 0 when there are none."""
-    m = re.match(r"\s*([+-]?\d+)", text)
-    return int(m.group(1)) if m else 0
-
-
 def parse_uwsgi_address(value: str) -> Endpoint | None:
     """uwsgi's rule: a ':' anywhere (the last one) means TCP, else a unix socket path.
 
@@ -86,7 +80,7 @@ def parse_uwsgi_address(value: str) -> Endpoint | None:
         host, port = value.rsplit(":", 1)
         if host.startswith("[") and host.endswith("]"):
             host = host[1:-1]
-        return Endpoint("tcp", host=host.lower() or "0.0.0.0", port=_atoi(port))
+        return Endpoint("tcp", host=host.lower() or "0.0.0.0", port=atoi(port))
     if value.startswith("@") or value.startswith("\0"):
         return None  # Linux abstract socket: no path in the file system
     return Endpoint("unix", path=value)
