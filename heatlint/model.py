@@ -159,6 +159,10 @@ class UwsgiOption:
     name: str  # canonical option name (aliases folded: workers → processes)
     value: str  # after magic %X, %(placeholder) substitution
     location: Location
+    # Who provides the option: "core" or a plugin name ("python3", "http"); "placeholder" for a
+    # custom variable the file uses as %(key); "" for a key uwsgi does not know (silently ignored).
+    origin: str = "core"
+    raw: str = ""  # the value as written, before substitution
 
 
 @dataclass(frozen=True)
@@ -185,6 +189,15 @@ class UwsgiApp:
             if opt.name == name:
                 return opt
         return None
+
+    @property
+    def plugins(self) -> list[str]:
+        """Plugins the app loads (``plugins``/``plugin``/``need-plugin``; comma or space lists)."""
+        names = []
+        for opt in self.options:
+            if opt.name in ("plugins", "need-plugin"):
+                names += [p.strip() for p in opt.value.replace(",", " ").split() if p.strip()]
+        return names
 
     def number(self, name: str) -> int | None:
         """An integer option as uwsgi reads it (atoi: "4 ; four" is 4, "four" is 0)."""

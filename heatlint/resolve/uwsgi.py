@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
+from importlib import resources
 
 from ..model import UwsgiApp, UwsgiListener, UwsgiOption
 from ..parse.uwsgi import IniFile
@@ -34,6 +36,23 @@ LISTENING_OPTIONS = {"socket": None, "uwsgi-socket": "uwsgi", "http-socket": "ht
 # Magic variables that depend on the running process, not on the file: left as written.
 _DYNAMIC_MAGIC = set("tTVhvkuUgGbiIjJoOPSDENCX[")
 _PLACEHOLDER = re.compile(r"%\(([^()]*)\)")
+
+
+# Logic-block closers uwsgi accepts that its --help does not list (core/config.c).
+_UNLISTED = {"end": "core"}
+
+
+@functools.lru_cache(maxsize=None)
+def option_table() -> dict[str, tuple[str, str]]:
+    """Every option uwsgi 2.0 knows: name -> (command-line shortcut, origin), as printed by the
+    real program's --help for the core and each Debian plugin (tools/gen_uwsgi_options.py)."""
+    text = resources.files("heatlint.data").joinpath("uwsgi_options.tsv").read_text("utf-8")
+    table = {name: ("", origin) for name, origin in _UNLISTED.items()}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            name, short, origin = line.split("\t")
+            table[name] = (short, origin)
+    return table
 
 
 def canonical(key: str) -> str:
@@ -96,8 +115,20 @@ def resolve_app(ini: IniFile, host_path: str, section: str = "uwsgi") -> UwsgiAp
     pairs = [(o.key, _magic(o.value, host_path, section)) for o in raw]
     values = _placeholders(pairs)
     app = UwsgiApp(ini.path, header)
+    table = option_table()
+    # Custom variables: keys the file refers to as %(key), and options made by declare-option.
+    referenced = {m.strip() for _, v in pairs for m in _PLACEHOLDER.findall(v)}
+    declared = {v.split("=", 1)[0].strip() for k, v in pairs
+                if k in ("declare-option", "declare-option2") and "=" in v}
     for opt, value in zip(raw, values):
-        app.options.append(UwsgiOption(opt.key, canonical(opt.key), value, opt.location))
+        if opt.key in table:
+            origin = table[opt.key][1]
+        elif opt.key in referenced or opt.key in declared:
+            origin = "placeholder"
+        else:
+            origin = ""
+        app.options.append(UwsgiOption(opt.key, canonical(opt.key), value, opt.location, origin,
+                                       opt.value))
     protocol = (app.get("protocol").value.strip() or "uwsgi") if app.get("protocol") else "uwsgi"
     for opt in app.options:
         if opt.name not in LISTENING_OPTIONS:
