@@ -99,6 +99,7 @@ class ProxyRoute:
     regex: bool = False
     site: str = ""  # for routes of sites that are not enabled: the site's name
     port: int | None = None  # the URL's port as written; for unix: targets httpd only range-checks it
+    in_location: bool = False  # inside <Location>/<LocationMatch>: consulted before server-level rules
 
     @property
     def active(self) -> bool:
@@ -127,6 +128,7 @@ class Site:
     available: Location | None = None  # the file it is (or would be) enabled from
     link_target: str = ""
     routes: list[ProxyRoute] = field(default_factory=list)  # for "available": what it would add
+    drift: bool = False  # an enabled regular file whose content differs from its available namesake
 
 
 @dataclass
@@ -144,6 +146,8 @@ class ApacheConfig:
     sites: list[Site] = field(default_factory=list)
     runtime_dir: str = ""  # DefaultRuntimeDir: where relative unix: socket paths point
     run_user: str = ""
+    duplicate_loads: list[LoadedModule] = field(default_factory=list)  # AH01574: skipped
+    undefined_variables: list[tuple[str, Location]] = field(default_factory=list)  # ${NAME}: AH00111
 
     def has_module(self, name: str) -> bool:
         return name in self.modules

@@ -29,7 +29,8 @@ from ..model import Deployment
 from ..source import Location, Note
 
 SEVERITIES = ("info", "warning", "error")
-FAMILIES = {"0": "input", "1": "modules", "2": "sites", "3": "routing", "4": "uwsgi", "5": "wsgi"}
+FAMILIES = {"0": "input", "1": "modules", "2": "sites", "3": "routing", "4": "uwsgi", "5": "mod_wsgi",
+            "6": "heat"}
 _CODE = re.compile(r"^[A-Z]{2,}\d{3}$")
 _NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 

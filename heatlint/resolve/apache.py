@@ -79,7 +79,6 @@ class ApacheResolver:
             self.config.modules[name] = LoadedModule(name, "", None)
         self.problems: list[InputProblem] = []
         self.read_paths: list[str] = []  # host paths, in the order httpd reads them
-        self.undefined: list[tuple[str, Location]] = []
         self.parsed_files = cache if cache is not None else {}
 
     # -- files ---------------------------------------------------------------------------------
@@ -128,7 +127,7 @@ class ApacheResolver:
                 return self.variables[name.lower()]
             if name in self.env:
                 return self.env[name]
-            self.undefined.append((name, where))
+            self.config.undefined_variables.append((name, where))
             return m.group(0)
 
         return _VAR.sub(sub, text)
@@ -175,6 +174,8 @@ class ApacheResolver:
         if name == "loadmodule" and len(args) == 2:
             if args[0] not in self.config.modules:
                 self.config.modules[args[0]] = LoadedModule(args[0], args[1], d.location)
+            else:  # httpd: "AH01574: module … is already loaded, skipping"
+                self.config.duplicate_loads.append(LoadedModule(args[0], args[1], d.location))
             return
         self.config.directives.append(ApacheDirective(d.name, tuple(args), d.location, d.end_line,
                                                       ctx.depth))
@@ -362,7 +363,8 @@ class ApacheResolver:
     def _add_route(self, name: str, path: str | None, url: str, where: Location, ctx: _Context,
                    regex: bool) -> None:
         if url == "!":
-            route = ProxyRoute(name, path, url, "", None, where, ctx.vhost, ctx.dropped_by, regex)
+            route = ProxyRoute(name, path, url, "", None, where, ctx.vhost, ctx.dropped_by, regex,
+                               in_location=ctx.location_path is not None)
         else:
             target = parse_proxy_url(url)
             endpoint = target.endpoint
@@ -371,7 +373,8 @@ class ApacheResolver:
                 base = self.config.runtime_dir or "/var/run/apache2"
                 endpoint = replace(endpoint, path=posixpath.join(base, endpoint.path))
             route = ProxyRoute(name, path, url, target.scheme, endpoint, where, ctx.vhost,
-                               ctx.dropped_by, regex, port=target.port)
+                               ctx.dropped_by, regex, port=target.port,
+                               in_location=ctx.location_path is not None)
         self.config.routes.append(route)
 
     def _listen(self, args: list[str], where: Location) -> None:

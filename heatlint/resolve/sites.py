@@ -24,6 +24,16 @@ def _stem(name: str) -> str:
     return name
 
 
+def _differs(fs: RootFS, copy: str, original: str) -> bool:
+    """A copy in *-enabled that no longer matches the file a2ensite would link."""
+    if fs.kind(original) != "file":
+        return False
+    try:
+        return fs.read_bytes(copy) != fs.read_bytes(original)
+    except OSError:
+        return False
+
+
 def debian_sites(fs: RootFS, server_root: str, read_paths: set[str],
                  routes_of: Callable[[str, str], list[ProxyRoute]]) -> list[Site]:
     sites: list[Site] = []
@@ -41,6 +51,8 @@ def debian_sites(fs: RootFS, server_root: str, read_paths: set[str],
                 linked.add(final)
             site = Site(kind, _stem(name), "enabled", Location(fs.shown(entry)),
                         link_target=fs.readlink(entry) or "")
+            if not site.link_target and state == "file":
+                site.drift = _differs(fs, entry, posixpath.join(available_dir, name))
             if state in ("missing", "broken"):
                 site.state = "dangling"
             else:
