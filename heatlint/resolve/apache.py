@@ -17,17 +17,20 @@ from dataclasses import dataclass, replace
 from ..fs import RootFS
 from ..model import (ApacheConfig, ApacheDirective, Condition, Listener, LoadedModule, ProxyRoute,
                      VirtualHost)
-from ..parse.apache import ApacheFile, Directive, Node, Section, parse_apache
+from ..parse.apache import SYNTAX_CODE, ApacheFile, Directive, Node, Section, parse_apache
 from ..parse.words import split_words
 from ..source import InputProblem, Location
 from .endpoints import parse_proxy_url
-from .modules import identifier, source_name
+from .modules import directives_of, identifier, source_name
 
 HTTPD_VERSION = (2, 4, 71)
 MAX_INCLUDE_DEPTH = 128  # AP_MAX_INCLUDE_DEPTH
 _CONDITIONALS = {"ifmodule", "ifdefine", "ifversion", "iffile", "ifdirective", "ifsection"}
 _VAR = re.compile(r"\$\{([^}]*)\}")
 _GLOB = re.compile(r"[*?\[]")
+
+# Directives whose "Invalid command" a module rule reports (HL101 proxy routes, HL103 WSGI*).
+_OWN_RULES = ("proxypass", "wsgi")
 
 INCLUDE_CODE = "HL004"
 READ_CODE = "HL003"
@@ -166,10 +169,18 @@ class ApacheResolver:
             self.variables.pop(args[0].lower(), None)
             return
         if name == "serverroot" and args:
+            # Read time, like Include: later relative paths use it. It usually names a folder of
+            # the host beside the configuration (Gentoo: /usr/lib64/apache2), so it is taken as
+            # written, whether or not the checked tree holds that folder.
             root = posixpath.normpath(args[0])
-            if self.fs.kind(root) == "dir":
-                self.server_root = root
-                self.config.server_root = root
+            if not root.startswith("/"):
+                root = posixpath.join(self.server_root, root)
+            self.server_root = root
+            self.config.server_root = root
+            return
+        if name == "defaultruntimedir" and args:
+            # Also read time (EXEC_ON_READ), relative to ServerRoot; not a directive of the tree.
+            self.config.runtime_dir = posixpath.join(self.server_root, args[0])
             return
         if name == "loadmodule" and len(args) == 2:
             if args[0] not in self.config.modules:
@@ -179,7 +190,8 @@ class ApacheResolver:
             return
         self.config.directives.append(ApacheDirective(d.name, tuple(args), d.location, d.end_line,
                                                       ctx.depth))
-        self._collect(d.name, name, args, d.location, ctx)
+        # A Listen is reported where httpd would report it (a duplicate is refused there).
+        self._collect(d.name, name, args, httpd_location(d) if name == "listen" else d.location, ctx)
 
     def _section(self, s: Section, ctx: _Context, include_depth: int) -> None:
         args = self._args(s)
@@ -238,26 +250,50 @@ class ApacheResolver:
         elif name == "iffile":
             path = subject if subject.startswith("/") else posixpath.join(self.server_root, subject)
             result = self.fs.kind(path) in ("file", "dir", "other")
-        else:  # IfDirective / IfSection: true for what core and the loaded modules provide
-            result = True
+        else:  # IfDirective / IfSection: registered by core or a module loaded by now
+            known = directives_of(self.config.modules)
+            wanted = subject.lower() if name == "ifdirective" else "<" + subject.lower()
+            result = True if known is None else wanted in known
         return result != negate
+
+    # -- walk phase ----------------------------------------------------------------------------
+    def check_commands(self) -> None:
+        """httpd's walk phase, after every file is read: a directive no loaded module registers is
+        "Invalid command" and httpd refuses to start. Only decided when every loaded module is one
+        whose directives heatlint knows (its table is Debian's apache2 and mod_wsgi)."""
+        known = directives_of(self.config.modules)
+        if known is None or not self.config.whole_tree:
+            return
+        for d in self.config.directives:
+            lname = d.name.lower()
+            if lname.endswith(">"):
+                lname = lname[:-1]
+            if lname.startswith(_OWN_RULES):
+                continue  # the module-missing rules say it, with the module to enable
+            if lname not in known:
+                shown = d.name[:-1] if d.name.endswith(">") else d.name
+                self.problems.append(InputProblem(
+                    SYNTAX_CODE, f"Invalid command '{shown}', perhaps misspelled or defined by a "
+                    "module not included in the server configuration", httpd_location(d)))
 
     # -- Include -------------------------------------------------------------------------------
     def _include(self, d: Directive, args: list[str], ctx: _Context, include_depth: int,
                  optional: bool) -> None:
         if len(args) != 1:
-            self.problems.append(InputProblem(INCLUDE_CODE, f"{d.name} takes one argument", d.location))
+            self.problems.append(InputProblem(INCLUDE_CODE, f"{d.name} takes one argument",
+                                              httpd_location(d)))
             return
         if include_depth >= MAX_INCLUDE_DEPTH:
             self.problems.append(InputProblem(
                 INCLUDE_CODE, f"exceeded httpd's maximum include depth of {MAX_INCLUDE_DEPTH}: "
-                "this file includes itself, directly or through others", d.location))
+                "this file includes itself, directly or through others", httpd_location(d)))
             return
         pattern = args[0] if args[0].startswith("/") else posixpath.join(self.server_root, args[0])
         pattern = posixpath.normpath(pattern)
         files, error = self._expand_include(pattern, optional)
         if error and not optional:
-            self.problems.append(InputProblem(INCLUDE_CODE, f"{d.name} {args[0]}: {error}", d.location))
+            self.problems.append(InputProblem(INCLUDE_CODE, f"{d.name} {args[0]}: {error}",
+                                              httpd_location(d)))
         for path in files:
             kind = self.fs.kind(path)
             if kind == "file" or kind == "other":
@@ -265,7 +301,7 @@ class ApacheResolver:
             elif not optional:
                 self.problems.append(InputProblem(
                     INCLUDE_CODE, f"{d.name} {args[0]}: could not open configuration file "
-                    f"{self.fs.shown(path)}: No such file or directory", d.location))
+                    f"{self.fs.shown(path)}: No such file or directory", httpd_location(d)))
 
     def _expand_include(self, pattern: str, optional: bool) -> tuple[list[str], str]:
         """httpd's ap_process_fnmatch_configs: wildcards in any component (directories only
@@ -342,8 +378,6 @@ class ApacheResolver:
             self._listen(args, where)
         elif lname == "servername" and args and ctx.vhost is not None:
             ctx.vhost.server_name = args[0]
-        elif lname == "defaultruntimedir" and args:
-            self.config.runtime_dir = args[0]
         elif lname == "user" and args and ctx.vhost is None:
             self.config.run_user = args[0]
 
@@ -384,6 +418,14 @@ class ApacheResolver:
         protocol = args[1].lower() if len(args) > 1 else ("https" if port == "443" else "http")
         self.config.listeners.append(Listener(host, int(port) if port.isdigit() else None,
                                               protocol, where))
+
+
+def httpd_location(d: ApacheDirective | Directive) -> Location:
+    """Where httpd's "Syntax error on line N" points: the last physical line of a continued
+    directive (column 1 there), else the directive itself."""
+    if d.end_line == d.location.line:
+        return d.location
+    return replace(d.location, line=d.end_line, column=1)
 
 
 def _strcmp_key(name: str) -> bytes:

@@ -67,6 +67,7 @@ def build(target: Target) -> Deployment:
         resolver = ApacheResolver(fs, target.server_root, env=env, static_modules=static,
                                   layout=target.layout)
         resolver.read(target.apache_main)
+        resolver.check_commands()
         config = resolver.config
         config.main_file = fs.shown(target.apache_main)
         if target.layout == "debian":

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from .directives import DIRECTIVES
+
 # `apache2 -l` on Debian 12 (2.4.71): compiled in, so always "loaded" and never LoadModule'd.
 DEBIAN_STATIC = ("core_module", "so_module", "watchdog_module", "http_module", "log_config_module",
                  "logio_module", "version_module", "unixd_module")
@@ -34,6 +38,18 @@ def identifier(name: str) -> str:
     if name.startswith("mod_") and name.endswith(".c"):
         return f"{name[4:-2]}_module"
     return name
+
+
+def directives_of(modules: Iterable[str]) -> frozenset[str] | None:
+    """Every directive (lower-cased; sections as ``<name``) the given modules register, or None
+    when one of them is a module heatlint has no directive list for."""
+    names: set[str] = set()
+    for module in modules:
+        known = DIRECTIVES.get(module)
+        if known is None:
+            return None
+        names |= known
+    return frozenset(names)
 
 
 # The scheme of a proxy URL → the module that must handle it (mod_proxy/modules/proxy/*).
