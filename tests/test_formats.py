@@ -18,7 +18,7 @@ from heatlint.cli import main
 from heatlint.report import Report, render, rule_url, write_atomic
 from heatlint.source import Location, Note
 
-from conftest import ROOT
+ROOT = Path(__file__).resolve().parent.parent  # the repository
 
 SARIF_SCHEMA = Path(os.environ.get("HEATLINT_SARIF_SCHEMA",
                                    ROOT.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"))
