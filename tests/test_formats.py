@@ -301,3 +301,11 @@ def test_exit_status_contract(tmp_path, monkeypatch):
     monkeypatch.setattr("heatlint.pipeline.check_paths", explode)
     result = run("check", broken, "--exit-zero")
     assert result.exit_code == 2 and "internal error: RuntimeError: boom" in result.output
+
+
+def test_machine_formats_normalise_relative_paths_for_code_hosts():
+    report = Report([Finding("HL302", "no-app-on-socket", "error", "m",
+                             Location("./rootfs/etc/apache2/sites-enabled/heat.conf", 4, 1))])
+    assert render("github", report).startswith("::error file=rootfs/etc/apache2/sites-enabled/heat.conf,")
+    location = json.loads(render("sarif", report))["runs"][0]["results"][0]["locations"][0]
+    assert location["physicalLocation"]["artifactLocation"]["uri"] == "rootfs/etc/apache2/sites-enabled/heat.conf"

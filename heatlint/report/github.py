@@ -10,6 +10,8 @@ properties), so a message can never end the command early or start another.
 
 from __future__ import annotations
 
+import os
+
 from . import Report
 
 LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
@@ -25,7 +27,8 @@ def escape_property(text: str) -> str:
 
 def annotation(finding) -> str:
     loc = finding.location
-    props = [f"file={escape_property(loc.path)}"]
+    path = loc.path if os.path.isabs(loc.path) else os.path.normpath(loc.path)  # ./rootfs → rootfs
+    props = [f"file={escape_property(path)}"]
     if loc.line:
         props.append(f"line={loc.line}")
         if loc.column:

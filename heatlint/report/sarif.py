@@ -29,7 +29,7 @@ SRCROOT = "%SRCROOT%"
 def artifact(path: str) -> dict:
     if os.path.isabs(path):
         return {"uri": Path(path).as_uri()}
-    return {"uri": quote(path.replace(os.sep, "/")), "uriBaseId": SRCROOT}
+    return {"uri": quote(os.path.normpath(path).replace(os.sep, "/")), "uriBaseId": SRCROOT}
 
 
 def _folder_uri(path: str) -> str:
