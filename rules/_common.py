@@ -7,7 +7,7 @@ from typing import Iterator
 
 from heatlint.check import Problem
 from heatlint.model import Deployment, ProxyRoute, UwsgiApp, UwsgiListener
-from heatlint.resolve.endpoints import is_local, same_socket_path, tcp_reaches
+from heatlint.resolve.endpoints import is_local, socket_key, tcp_reaches
 
 # What each proxy scheme speaks on the wire, to compare with what a uwsgi listener expects.
 SCHEME_PROTOCOL = {"http": "http", "https": "https", "uwsgi": "uwsgi"}
@@ -30,23 +30,36 @@ def live_routes(deployment: Deployment) -> Iterator[ProxyRoute]:
             yield route
 
 
-def backends(deployment: Deployment, route: ProxyRoute) -> list[tuple[UwsgiApp, UwsgiListener]]:
-    """The uwsgi listeners a route's connection would reach."""
-    target = route.endpoint
-    found = []
-    if target is None:
-        return found
+_INDEX: dict[int, tuple[Deployment, dict]] = {}
+
+
+def _listeners_by_address(deployment: Deployment) -> dict:
+    """(transport, socket path or port) -> listeners, built once per deployment: matching every
+    route against every listener would grow with their product on a thousand vhosts."""
+    cached = _INDEX.get(id(deployment))
+    if cached is not None and cached[0] is deployment:
+        return cached[1]
+    index: dict = {}
     for app in deployment.apps:
         for listener in app.listeners:
             ep = listener.endpoint
-            if ep is None:
-                continue
-            if target.transport == "unix" and ep.transport == "unix":
-                if same_socket_path(target.path, ep.path):
-                    found.append((app, listener))
-            elif tcp_reaches(target, ep):
-                found.append((app, listener))
-    return found
+            if ep is not None:
+                key = ep.port if ep.transport == "tcp" else socket_key(ep.path)
+                index.setdefault((ep.transport, key), []).append((app, listener))
+    _INDEX.clear()  # deployments are checked one at a time
+    _INDEX[id(deployment)] = (deployment, index)
+    return index
+
+
+def backends(deployment: Deployment, route: ProxyRoute) -> list[tuple[UwsgiApp, UwsgiListener]]:
+    """The uwsgi listeners a route's connection would reach."""
+    target = route.endpoint
+    if target is None:
+        return []
+    index = _listeners_by_address(deployment)
+    if target.transport == "unix":
+        return list(index.get(("unix", socket_key(target.path)), []))
+    return [(app, l) for app, l in index.get(("tcp", target.port), []) if tcp_reaches(target, l.endpoint)]
 
 
 def checkable_backend(deployment: Deployment, route: ProxyRoute) -> bool:
@@ -83,3 +96,28 @@ def enable_hint(deployment: Deployment, module: str) -> str:
 
 def route_label(route: ProxyRoute) -> str:
     return f"{route.directive} {route.path + ' ' if route.path else ''}{route.url}"
+
+
+def vhost_ports(address: str) -> int | None:
+    """The port of a ``<VirtualHost>`` address (``*:8004``, ``[::1]:8004``, ``_default_:443``);
+    None for no port or ``*`` (any port)."""
+    host, sep, port = address.rpartition(":")
+    if not sep or not port.isdigit() or (host.startswith("[") and not host.endswith("]")):
+        return None  # no port, "*", or the inside of a bare IPv6 address
+    return int(port)
+
+
+WILDCARD_LISTEN = {"*", "0.0.0.0", "::", "[::]"}
+
+
+def apache_identity(deployment: Deployment) -> tuple[str, str]:
+    """The user and group httpd's children run as (they open backend connections): ``User`` and
+    ``Group`` after envvars, else the layout's packaged default."""
+    apache = deployment.apache
+    default = "apache" if apache.layout == "redhat" else "www-data"
+    user = apache.run_user if apache.run_user and "${" not in apache.run_user else default
+    group = default
+    for d in apache.directives:
+        if d.name.lower() == "group" and d.depth == 0 and d.args and "${" not in d.args[0]:
+            group = d.args[0]
+    return user, group

@@ -94,11 +94,14 @@ def is_local(host: str) -> bool:
     return host in LOOPBACK or host.startswith("127.")
 
 
+def socket_key(path: str) -> str:
+    """A unix socket path as the kernel finds it: /var/run is a symlink to /run on every current
+    distribution."""
+    return "/run/" + path[len("/var/run/"):] if path.startswith("/var/run/") else path
+
+
 def same_socket_path(a: str, b: str) -> bool:
-    """/var/run is a symlink to /run on every current distribution."""
-    def norm(p: str) -> str:
-        return "/run/" + p[len("/var/run/"):] if p.startswith("/var/run/") else p
-    return norm(a) == norm(b)
+    return socket_key(a) == socket_key(b)
 
 
 def tcp_reaches(target: Endpoint, listener: Endpoint) -> bool:
