@@ -8,7 +8,8 @@ A path is one of:
     ``etc/heat/uwsgi/*.ini``): every Apache file is a snippet and every ini with a ``[uwsgi]``
     section an app, checked together. Folders inside it that are whole trees become their own
     deployments.
-Nothing is parsed here; this only looks at names and file types.
+Nothing is parsed here: this looks at names and file types, and at the first line of a loose
+``*.conf`` (an ini section header there means oslo.config, not Apache).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from .fs import Mount, RootFS
 
 APACHE_SUFFIXES = (".conf", ".load", ".conf.in", ".htaccess")
 INI_SUFFIX = ".ini"
+HEAT_CONF = "heat.conf"
+SKIPPED_DIRS = {"__pycache__", "node_modules", "venv", "site-packages"}
 MAX_WALK_FILES = 100_000
 
 
@@ -38,6 +41,7 @@ class Target:
     envvars: str = ""  # Debian's /etc/apache2/envvars, sourced before httpd starts
     snippets: list[str] = field(default_factory=list)  # host paths (loose mode)
     ini_files: list[str] = field(default_factory=list)  # host paths
+    heat_conf: list[str] = field(default_factory=list)  # Heat's own heat.conf (oslo.config ini)
 
     @property
     def whole_tree(self) -> bool:
@@ -79,6 +83,8 @@ def _tree_target(name: str, fs: RootFS) -> Target:
     else:
         target = Target(name, fs, "snippets")
     target.ini_files = _find_inis(fs, "/etc")
+    if fs.kind("/etc/heat/heat.conf") == "file":
+        target.heat_conf = ["/etc/heat/heat.conf"]
     return target
 
 
@@ -123,8 +129,28 @@ def _loose(name: str, files: list[str]) -> Target:
     mounts = [Mount(os.path.abspath(f), os.path.abspath(f), f) for f in files]
     target = Target(name, RootFS(mounts), "snippets")
     for f in files:
-        (target.ini_files if f.endswith(INI_SUFFIX) else target.snippets).append(os.path.abspath(f))
+        path = os.path.abspath(f)
+        if f.endswith(INI_SUFFIX):
+            target.ini_files.append(path)
+        elif not _ini_style(path):
+            target.snippets.append(path)
+        elif os.path.basename(f) == HEAT_CONF:  # Heat's oslo.config file, not an Apache snippet
+            target.heat_conf.append(path)
+        # other oslo.config files (keystone.conf, …) are neither Apache's nor ours
     return target
+
+
+def _ini_style(path: str) -> bool:
+    """Does the file open with an ini section header? Apache configuration never does."""
+    try:
+        with open(path, "rb") as fh:
+            for raw in fh.read(65536).splitlines():
+                line = raw.strip()
+                if line and not line.startswith((b"#", b";")):
+                    return line.startswith(b"[")
+    except OSError:
+        return False
+    return False
 
 
 def discover(paths: list[str]) -> list[Target]:
@@ -157,9 +183,11 @@ def _discover_dir(path: str) -> list[Target]:
         dirnames.sort()
         kept = []
         for d in dirnames:
-            sub = os.path.join(dirpath, d)
+            sub = os.path.normpath(os.path.join(dirpath, d))
             if os.path.islink(sub):
                 continue  # never follow a linked folder: it may loop or leave the tree
+            if d.startswith(".") or d in SKIPPED_DIRS:
+                continue  # .git, .venv, caches: never configuration
             found = classify(sub)
             if found is not None:
                 targets.append(found)

@@ -219,6 +219,16 @@ class UwsgiApp:
         return None
 
 
+@dataclass(frozen=True)
+class HeatUrl:
+    """A URL Heat hands out from heat.conf (to instances, or to itself through the catalog)."""
+
+    option: str  # e.g. heat_waitcondition_server_url
+    section: str  # DEFAULT, clients_heat
+    url: str
+    location: Location
+
+
 @dataclass
 class Deployment:
     """Everything heatlint checks together: one Apache configuration and the uwsgi apps beside it."""
@@ -229,6 +239,7 @@ class Deployment:
     problems: list[InputProblem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     suppressions: list[Suppression] = field(default_factory=list)  # from every file read
+    heat_urls: list[HeatUrl] = field(default_factory=list)  # from /etc/heat/heat.conf
 
     @property
     def routes(self) -> list[ProxyRoute]:

@@ -1,15 +1,12 @@
-"""Shared test fixtures. ``../shared/corpus`` is optional: tests that need it skip without it."""
+"""Shared test set-up. ``../shared/corpus`` is optional: tests that need it skip without it
+(see tests/corpus_paths.py)."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = Path(os.environ.get("HEATLINT_CORPUS", ROOT.parent / "shared" / "corpus"))
 
-needs_corpus = pytest.mark.skipif(
-    not CORPUS.is_dir(),
-    reason=f"the shared corpus is not at {CORPUS} (set HEATLINT_CORPUS to run these tests)")
+@pytest.fixture(autouse=True)
+def _not_on_github_actions(monkeypatch):
+    # heatlint picks GitHub annotations when GITHUB_ACTIONS=true; tests assert on other formats.
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from heatlint.cli import main
 
-from conftest import CORPUS, needs_corpus
+from corpus_paths import CORPUS, needs_corpus
 
 FOLDERS = sorted(p.name for p in CORPUS.iterdir() if p.is_dir()) if CORPUS.is_dir() else []
 

@@ -7,7 +7,7 @@ import re
 from dataclasses import replace
 
 from ..discover import Target
-from ..model import Deployment, ProxyRoute
+from ..model import Deployment, HeatUrl, ProxyRoute
 from ..parse.uwsgi import parse_ini
 from ..source import InputProblem, Location, Note
 from .apache import INCLUDE_CODE, READ_CODE, ApacheResolver, decode
@@ -52,6 +52,22 @@ def _text_link_problems(fs) -> list[InputProblem]:
             Location(fs.shown(first)),
             tuple(Note(Location(fs.shown(p)), f"also a link stored as text: {t!r}") for p, t in others)))
     return problems
+
+
+# heat.conf options whose URL must reach Heat through Apache: (section, option).
+HEAT_URL_OPTIONS = {("DEFAULT", "heat_metadata_server_url"), ("DEFAULT", "heat_waitcondition_server_url"),
+                    ("clients_heat", "url")}
+
+
+def _heat_urls(fs, path: str) -> list[HeatUrl]:
+    """heat.conf is an oslo.config ini file; its line syntax is the one uwsgi's reader accepts."""
+    try:
+        text, _ = decode(fs.read_bytes(path), fs.shown(path))
+    except OSError:
+        return []
+    ini = parse_ini(text, fs.shown(path))
+    return [HeatUrl(o.key, o.section, o.value, o.location) for o in ini.options
+            if (o.section, o.key) in HEAT_URL_OPTIONS and o.value]
 
 
 def build(target: Target) -> Deployment:
@@ -116,6 +132,9 @@ def build(target: Target) -> Deployment:
         app = resolve_app(ini, path) if not ini_problems else None
         if app is not None:
             deployment.apps.append(app)
+    for path in target.heat_conf:
+        deployment.heat_urls.extend(_heat_urls(fs, path))
+        deployment.files.append(fs.shown(path))
     deployment.problems.extend(_text_link_problems(fs))
     for parsed in resolver.parsed_files.values():  # every Apache file read, sites-available included
         if parsed is not None:
