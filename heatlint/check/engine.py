@@ -21,11 +21,12 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib.metadata import entry_points
 from typing import Any, Callable, Iterable, Iterator
 
 from ..model import Deployment
+from ..redact import redact
 from ..source import Location, Note
 
 SEVERITIES = ("info", "warning", "error")
@@ -97,6 +98,10 @@ class Finding:
         return (self.location.path, self.location.line, self.location.column, self.code)
 
 
+def _masked(location: Location) -> Location:
+    return replace(location, text=redact(location.text)) if location.text else location
+
+
 def load_rules() -> list[Rule]:
     """Built-in rules, then those registered under the ``heatlint.rules`` entry-point group."""
     from .. import rules as builtin
@@ -133,8 +138,10 @@ def run(rules: list[Rule], deployment: Deployment, config=None) -> list[Finding]
         for p in rule.problems(deployment, settings):
             if config is not None and config.ignored_at(rule.code, p.location.path):
                 continue
-            yield Finding(rule.code, rule.name, severity.get(rule.code, rule.severity), p.message,
-                          p.location, tuple(p.related))
+            # Secrets never leave heatlint: messages and quoted lines are masked here, once.
+            yield Finding(rule.code, rule.name, severity.get(rule.code, rule.severity),
+                          redact(p.message), _masked(p.location),
+                          tuple(Note(_masked(n.location), redact(n.message)) for n in p.related))
 
     kept: list[Finding] = []
     for rule in enabled:
