@@ -159,6 +159,19 @@ class RootFS:
             return "dir"
         return "other"
 
+    def is_directory_entry(self, host_path: str) -> bool:
+        """Is this directory entry itself a folder (not a link to one)? What readdir's d_type says,
+        which httpd's Include wildcards use to decide which entries to descend into."""
+        parent, name = posixpath.split(posixpath.normpath(host_path))
+        final = self.resolve(parent)
+        real = self.real_path(final) if final else None
+        if real is None or not name:
+            return False
+        try:
+            return stat.S_ISDIR(os.lstat(os.path.join(real, name)).st_mode)
+        except OSError:
+            return False
+
     def readlink(self, host_path: str) -> str | None:
         """A link's target as written (also for links stored as text), else None."""
         real = self.real_path(host_path)

@@ -19,6 +19,8 @@ from .suppress import parse_comment
 from .words import split_words, unquote
 
 SYNTAX_CODE = "HL001"
+# Sections httpd evaluates while reading (their body is read or skipped, never kept).
+CONDITIONAL_SECTIONS = {"ifmodule", "ifdefine", "ifversion", "iffile", "ifdirective", "ifsection"}
 _TRIM = " \t\r\n\f\v"
 
 
@@ -43,7 +45,8 @@ class Section:
     location: Location
     end_line: int
     children: list["Directive | Section"] = field(default_factory=list)
-    close_line: int = 0
+    close_line: int = 0  # 0: still open at the end of the file
+    tail: str = ""  # everything after the name, ">" included (what <IfVersion> splits into words)
 
     @property
     def lname(self) -> str:
@@ -189,7 +192,7 @@ def parse_apache(text: str, path: str) -> ApacheFile:
                 arg_text = rest
             else:
                 arg_text = rest[:close].strip(_TRIM)
-            section = Section(name, split_words(arg_text), arg_text, where, end_line)
+            section = Section(name, split_words(arg_text), arg_text, where, end_line, tail=rest)
             children.append(section)
             stack.append(section)
             children = section.children
@@ -219,7 +222,15 @@ def parse_apache(text: str, path: str) -> ApacheFile:
                         stack.pop().close_line = line
             stack.pop().close_line = line
             children = stack[-1].children if stack else root
+    # Sections open at the end of the file. A true conditional reads its body up to the end of
+    # the file without complaint, whatever is left open inside it; a false one fails ("Expected
+    # </IfModule> before end of configuration"): only the resolver knows which it is. Any other
+    # section open outside every conditional is an error here.
     for section in stack:
-        problems.append(InputProblem(SYNTAX_CODE, f"<{section.name}> was not closed",
-                                     section.location))
+        if section.lname in CONDITIONAL_SECTIONS:
+            break
+        location = section.location
+        if section.end_line != location.line:  # httpd names the last line of a continued tag
+            location = Location(location.path, section.end_line, 1, lmap.physical[section.end_line - 1])
+        problems.append(InputProblem(SYNTAX_CODE, f"<{section.name}> was not closed", location))
     return ApacheFile(path, root, problems, len(lmap.physical), suppressions)

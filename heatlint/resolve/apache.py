@@ -9,7 +9,6 @@ in exactly that order and builds the :class:`~heatlint.model.ApacheConfig`.
 
 from __future__ import annotations
 
-import fnmatch
 import posixpath
 import re
 from dataclasses import dataclass, replace
@@ -17,17 +16,18 @@ from dataclasses import dataclass, replace
 from ..fs import RootFS
 from ..model import (ApacheConfig, ApacheDirective, Condition, Listener, LoadedModule, ProxyRoute,
                      VirtualHost)
-from ..parse.apache import SYNTAX_CODE, ApacheFile, Directive, Node, Section, parse_apache
+from ..parse.apache import (CONDITIONAL_SECTIONS, SYNTAX_CODE, ApacheFile, Directive, Node, Section,
+                            parse_apache)
 from ..parse.words import split_words
 from ..source import InputProblem, Location
+from .aprmatch import fnmatch as aprmatch
+from .aprmatch import fnmatch_test
 from .endpoints import parse_proxy_url
 from .modules import directives_of, identifier, source_name
 
 HTTPD_VERSION = (2, 4, 71)
 MAX_INCLUDE_DEPTH = 128  # AP_MAX_INCLUDE_DEPTH
-_CONDITIONALS = {"ifmodule", "ifdefine", "ifversion", "iffile", "ifdirective", "ifsection"}
 _VAR = re.compile(r"\$\{([^}]*)\}")
-_GLOB = re.compile(r"[*?\[]")
 
 # Directives whose "Invalid command" a module rule reports (HL101 proxy routes, HL103 WSGI*).
 _OWN_RULES = ("proxypass", "wsgi")
@@ -64,6 +64,12 @@ class _Context:
     # Modules a true <IfModule !x> around this point requires to be absent: an inner <IfModule x>
     # can never become true, so what it holds is dead, not "waiting for the module".
     absent: tuple[tuple[str, Condition], ...] = ()
+
+
+# Read-time directives heatlint executes, with httpd's argument counts (TAKE1, TAKE12, TAKE2).
+_ARITY = {"define": (1, 2, "takes 1-2 arguments"), "undefine": (1, 1, "takes one argument"),
+          "serverroot": (1, 1, "takes one argument"), "defaultruntimedir": (1, 1, "takes one argument"),
+          "loadmodule": (2, 2, "takes two arguments")}
 
 
 class ApacheResolver:
@@ -156,12 +162,19 @@ class ApacheResolver:
         if name in ("include", "includeoptional"):
             self._include(d, args, ctx, include_depth, optional=(name == "includeoptional"))
             return
+        if name in _ARITY:
+            low, high, says = _ARITY[name]
+            error = "" if low <= len(args) <= high else f"{d.name} {says}"
+            if not error and name in ("define", "undefine") and ":" in args[0]:
+                error = "Variable name must not contain ':'"
+            if error:  # httpd stops reading here
+                self.problems.append(InputProblem(SYNTAX_CODE, error, httpd_location(d)))
+                return
         if name == "define" and args:
-            if ":" not in args[0]:
-                if args[0] not in self.defines:
-                    self.defines.append(args[0])
-                if len(args) > 1:
-                    self.variables[args[0].lower()] = args[1]
+            if args[0] not in self.defines:
+                self.defines.append(args[0])
+            if len(args) > 1:
+                self.variables[args[0].lower()] = args[1]
             return
         if name == "undefine" and args:
             if args[0] in self.defines:
@@ -196,15 +209,31 @@ class ApacheResolver:
     def _section(self, s: Section, ctx: _Context, include_depth: int) -> None:
         args = self._args(s)
         name = s.lname
-        if name in _CONDITIONALS:
+        if name == "ifversion" and "version_module" not in self.config.modules:
+            name = "ifversion-unknown"  # without mod_version it is an unknown section (walk phase)
+        if name in CONDITIONAL_SECTIONS:
             argument = (self.expand(s.raw, s.location) if "${" in s.raw else s.raw)
             condition = Condition(s.name, argument.split()[0] if argument.split() else "", s.location)
             module = identifier(condition.subject) if name == "ifmodule" else ""
-            if self._condition(name, argument):
+            if name == "ifversion":
+                tail = self.expand(s.tail, s.location) if "${" in s.tail else s.tail
+                true, error = ifversion(split_words(tail))
+            else:
+                true, error = self._condition(name, argument)
+            if error:
+                self.problems.append(InputProblem(SYNTAX_CODE, f"<{s.name}> {error}",
+                                                  httpd_location(s)))
+                return  # httpd stops here; what the section holds is neither read nor skipped
+            if true:
                 if module and condition.negated:
                     ctx = replace(ctx, absent=ctx.absent + ((module, condition),))
                 self._walk(s.children, ctx, include_depth)
             else:
+                if not s.close_line:  # httpd skips a false body up to its close tag: there is none
+                    self.problems.append(InputProblem(
+                        SYNTAX_CODE, f"<{s.name}> is not closed before the end of the file and its "
+                        f"condition is false: httpd refuses to start (\"Expected </{s.name}> before "
+                        "end of configuration\")", httpd_location(s)))
                 outer = next((c for m, c in ctx.absent if m == module and not condition.negated), None)
                 self._walk(s.children, replace(ctx, dropped_by=outer or condition), include_depth)
             return
@@ -235,13 +264,13 @@ class ApacheResolver:
             self._collect(node.name, node.lname, node.args, node.location, ctx)
 
     # -- conditionals --------------------------------------------------------------------------
-    def _condition(self, name: str, argument: str) -> bool:
+    def _condition(self, name: str, argument: str) -> tuple[bool, str]:
+        """core.c start_cond_section: a leading '!' negates, the first word is tested, the rest
+        is ignored. Returns (true?, error)."""
         negate = argument.startswith("!")
         words = split_words(argument[1:] if negate else argument)
-        if name == "ifversion":  # mod_version reads "!" as part of the operator: "!<", "!="
-            return _version_matches(words) != negate
-        if not words:
-            return False  # httpd: "directive requires additional arguments"
+        if not words or not words[0]:
+            return False, "directive requires additional arguments"
         subject = words[0]
         if name == "ifmodule":
             result = any(subject == m or subject == source_name(m) for m in self.config.modules)
@@ -254,7 +283,7 @@ class ApacheResolver:
             known = directives_of(self.config.modules)
             wanted = subject.lower() if name == "ifdirective" else "<" + subject.lower()
             result = True if known is None else wanted in known
-        return result != negate
+        return result != negate, ""
 
     # -- walk phase ----------------------------------------------------------------------------
     def check_commands(self) -> None:
@@ -291,80 +320,64 @@ class ApacheResolver:
         pattern = args[0] if args[0].startswith("/") else posixpath.join(self.server_root, args[0])
         pattern = posixpath.normpath(pattern)
         files, error = self._expand_include(pattern, optional)
-        if error and not optional:
+        for path in files:
+            self._read_file(path, include_depth + 1, ctx)
+        if error:
             self.problems.append(InputProblem(INCLUDE_CODE, f"{d.name} {args[0]}: {error}",
                                               httpd_location(d)))
-        for path in files:
-            kind = self.fs.kind(path)
-            if kind == "file" or kind == "other":
-                self._read_file(path, include_depth + 1, ctx)
-            elif not optional:
-                self.problems.append(InputProblem(
-                    INCLUDE_CODE, f"{d.name} {args[0]}: could not open configuration file "
-                    f"{self.fs.shown(path)}: No such file or directory", httpd_location(d)))
 
     def _expand_include(self, pattern: str, optional: bool) -> tuple[list[str], str]:
-        """httpd's ap_process_fnmatch_configs: wildcards in any component (directories only
-        before the last), names starting with '.' only matched by a pattern starting with '.',
-        matches sorted by strcmp; a directory pulls in every file below it."""
-        if not _GLOB.search(pattern):
-            kind = self.fs.kind(pattern)
-            if kind == "dir":
-                return self._whole_dir(pattern, 0), ""
-            if kind in ("missing", "broken"):
-                return [], f"could not open configuration file {self.fs.shown(pattern)}: No such file or directory"
-            return [pattern], ""
-        parts = pattern.split("/")
-        first_glob = next(i for i, p in enumerate(parts) if _GLOB.search(p))
-        base = "/".join(parts[:first_glob]) or "/"
-        return self._glob(base, parts[first_glob:], pattern)
-
-    def _glob(self, base: str, parts: list[str], pattern: str) -> tuple[list[str], str]:
-        entries = self.fs.listdir(base)
-        if entries is None:
-            return [], f"could not open directory {self.fs.shown(base)}: No such file or directory"
-        head, rest = parts[0], parts[1:]
-        if _GLOB.search(head):
-            names = [e for e in entries if fnmatch.fnmatchcase(e, head)
-                     and (not e.startswith(".") or head.startswith("."))]
-            if not names:
-                return [], (f"no matches for the wildcard '{head}' in '{self.fs.shown(base)}'")
-        else:
-            names = [head]
+        """httpd's ap_process_fnmatch_configs: the files an Include reads, in order, and the first
+        error that stops httpd ("" for none). Wildcards (APR's fnmatch) may stand in any path
+        component; one before the last only descends into real folders (not links to folders);
+        matches are sorted by strcmp; a folder pulls in every entry below it, dotfiles too."""
         out: list[str] = []
-        error = ""
-        for name in sorted(names, key=_strcmp_key):
-            path = posixpath.join(base, name)
-            if rest:
-                if self.fs.kind(path) != "dir":
-                    if not _GLOB.search(head):
-                        error = error or f"could not open directory {self.fs.shown(path)}"
-                    continue
-                if not any(_GLOB.search(p) for p in rest):
-                    full = posixpath.join(path, *rest)
-                    if self.fs.kind(full) in ("missing", "broken"):
-                        error = error or (f"could not open configuration file {self.fs.shown(full)}: "
-                                          "No such file or directory")
-                        continue
-                    out.extend(self._whole_dir(full, 0) if self.fs.kind(full) == "dir" else [full])
-                    continue
-                found, err = self._glob(path, rest, pattern)
-                out.extend(found)
-                error = error or err
-            elif self.fs.kind(path) == "dir":
-                out.extend(self._whole_dir(path, 0))
-            else:
-                out.append(path)
-        return out, error
+        if not fnmatch_test(pattern):
+            return out, self._nofnmatch(pattern, optional, out, 0)
+        return out, self._fnmatch(pattern[:1] if pattern.startswith("/") else self.server_root,
+                                  pattern.lstrip("/"), optional, out)
 
-    def _whole_dir(self, directory: str, depth: int) -> list[str]:
-        if depth > MAX_INCLUDE_DEPTH:
-            return []
-        out = []
-        for name in sorted(self.fs.listdir(directory) or [], key=_strcmp_key):
-            path = posixpath.join(directory, name)
-            out.extend(self._whole_dir(path, depth + 1) if self.fs.kind(path) == "dir" else [path])
-        return out
+    def _fnmatch(self, path: str, pattern: str, optional: bool, out: list[str]) -> str:
+        head, slash, rest = pattern.partition("/")
+        if not fnmatch_test(head):
+            path = posixpath.join(path, head)
+            if not slash:
+                return self._nofnmatch(path, optional, out, 0)
+            return self._fnmatch(path, rest, optional, out)
+        entries = self.fs.listdir(path)
+        if entries is None:
+            if optional and self.fs.kind(path) in ("missing", "broken"):
+                return ""  # only a folder that does not exist is tolerated
+            return f"could not open directory {self.fs.shown(path)}: No such file or directory"
+        names = [e for e in entries if aprmatch(head, e)
+                 and (not slash or self.fs.is_directory_entry(posixpath.join(path, e)))]
+        if not names:
+            return "" if optional else f"no matches for the wildcard '{head}' in '{self.fs.shown(path)}'"
+        for name in sorted(names, key=_strcmp_key):
+            full = posixpath.join(path, name)
+            error = (self._fnmatch(full, rest, optional, out) if slash
+                     else self._nofnmatch(full, optional, out, 0))
+            if error:
+                return error
+        return ""
+
+    def _nofnmatch(self, path: str, optional: bool, out: list[str], depth: int) -> str:
+        """One literal path: a folder is read whole (recursively, sorted), a file is read."""
+        kind = self.fs.kind(path)
+        if kind == "dir":
+            if depth >= MAX_INCLUDE_DEPTH:
+                return (f"directory {self.fs.shown(path)} exceeds the maximum include directory "
+                        f"nesting level of {MAX_INCLUDE_DEPTH}")
+            for name in sorted(self.fs.listdir(path) or [], key=_strcmp_key):
+                error = self._nofnmatch(posixpath.join(path, name), optional, out, depth + 1)
+                if error:
+                    return error
+            return ""
+        if kind in ("missing", "broken"):
+            return "" if optional else (f"could not open configuration file {self.fs.shown(path)}: "
+                                        "No such file or directory")
+        out.append(path)
+        return ""
 
     # -- what rules need from ordinary directives ----------------------------------------------
     def _collect(self, name: str, lname: str, args: list[str], where: Location, ctx: _Context) -> None:
@@ -420,7 +433,7 @@ class ApacheResolver:
                                               protocol, where))
 
 
-def httpd_location(d: ApacheDirective | Directive) -> Location:
+def httpd_location(d: ApacheDirective | Directive | Section) -> Location:
     """Where httpd's "Syntax error on line N" points: the last physical line of a continued
     directive (column 1 there), else the directive itself."""
     if d.end_line == d.location.line:
@@ -432,18 +445,54 @@ def _strcmp_key(name: str) -> bytes:
     return name.encode("utf-8", "surrogateescape")
 
 
-def _version_matches(args: list[str]) -> bool:
-    """<IfVersion [op] major[.minor[.patch]]> against the httpd heatlint models (2.4.71)."""
-    if not args:
-        return False
-    op, version = ("=", args[0]) if len(args) == 1 else (args[0], args[1])
-    if op.startswith("~") or version.startswith("/"):
-        pattern = version.strip("/")
-        return re.search(pattern, ".".join(map(str, HTTPD_VERSION))) is not None
-    nums = version.split(".")
-    if not all(n.isdigit() for n in nums):
-        return False
-    wanted = tuple(int(n) for n in nums) + (0,) * (3 - len(nums))
-    have = HTTPD_VERSION
-    return {"=": have == wanted, "==": have == wanted, ">": have > wanted, ">=": have >= wanted,
-            "<": have < wanted, "<=": have <= wanted}.get(op, False)
+def _compare_version(text: str) -> int | None:
+    """mod_version compare_version: major[.minor[.patch]] against 2.4.71; None if invalid."""
+    if not text[:1].isdigit():
+        return None
+    parts = text.split(".")
+    if len(parts) == 4 and not parts[3]:
+        parts.pop()  # "2.4.71." is read as 2.4.71
+    if len(parts) > 3 or any(p and not p.isdigit() for p in parts):
+        return None
+    wanted = tuple(int(p) if p else 0 for p in parts) + (0,) * (3 - len(parts))
+    return (HTTPD_VERSION > wanted) - (HTTPD_VERSION < wanted)
+
+
+_BAD_VERSION = ("Version appears to be invalid. It must have the format major[.minor[.patch]] "
+                "where major, minor and patch are numbers.")
+
+
+def ifversion(words: list[str]) -> tuple[bool, str]:
+    """mod_version's start_ifversion, on the words of everything after ``<IfVersion`` (the
+    closing '>' included: it is TAKE123). Returns (true?, error)."""
+    if not 1 <= len(words) <= 3:
+        return False, "takes one, two or three arguments"
+    arg1, arg2, arg3 = (words + [None, None])[:3]
+    if arg2 is None:
+        arg1, arg2 = "=", arg1
+    if arg3 is None and arg2 == ">":
+        arg1, arg2, arg3 = "=", arg1, ">"
+    if not arg2 or (arg3 != ">" and not arg2.endswith(">")):
+        return False, "directive missing closing '>'"
+    version = arg2 if arg3 == ">" else arg2[:-1]
+    reverse = arg1.startswith("!")
+    op = arg1[1:] if reverse and len(arg1) > 1 else arg1
+    c, rest = op[:1], op[1:]
+    if not (rest == "" or (rest == "=" and c != "~")) or c not in "=~<>" or not c:
+        return False, f"unrecognized operator '{arg1}'"
+    if c == "=" and version.startswith("/"):
+        if len(version) < 2 or not version.endswith("/"):
+            return False, "Missing delimiting / of regular expression."
+        c, version = "~", version[1:-1]
+    if c == "~":
+        try:
+            match = re.search(version, ".".join(map(str, HTTPD_VERSION))) is not None
+        except re.error:
+            return False, "Unable to compile regular expression"
+    else:
+        compare = _compare_version(version)
+        if compare is None:
+            return False, _BAD_VERSION
+        match = {"=": compare == 0, "<": compare == -1 or (rest == "=" and compare == 0),
+                 ">": compare == 1 or (rest == "=" and compare == 0)}[c]
+    return match != reverse, ""

@@ -1,0 +1,128 @@
+"""httpd's read and walk phases where heatlint once differed from the real apache2 2.4.71 (each
+case was found by tests/differential and checked against apache2 -t there)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from heatlint.discover import discover
+from heatlint.parse.words import split_words
+from heatlint.resolve.aprmatch import fnmatch, fnmatch_test
+from heatlint.resolve.apache import ifversion
+from heatlint.resolve.deployment import build
+
+MAIN = "etc/apache2/apache2.conf"
+BASE = "LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so\n"
+
+
+def deployment(tmp_path: Path, files: dict[str, str], links: dict[str, str] | None = None):
+    root = tmp_path / "root"
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    for name, target in (links or {}).items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        os.symlink(target, root / name)
+    (target,) = discover([str(root)])
+    return build(target)
+
+
+def errors(d) -> list[tuple[str, str, int]]:
+    return sorted((p.code, p.location.path.rsplit("/", 1)[-1], p.location.line) for p in d.problems)
+
+
+@pytest.mark.parametrize("pattern,name,expected", [
+    ("*.conf", "a.conf", True),
+    ("*.conf", ".a.conf", False),  # APR_FNM_PERIOD
+    (".*.conf", ".a.conf", True),
+    ("[!a]*", "b.conf", True),
+    ("[^a]*", "b.conf", True),  # APR negates with ^ too; Python's fnmatch does not
+    ("[^a]*", "a.conf", False),
+    ("[]a]0.conf", "]0.conf", True),
+    ("[a-c]?.conf", "b1.conf", True),
+    ("\\*.conf", "*.conf", True),  # an escaped wildcard is an ordinary character
+    ("\\*.conf", "a.conf", False),
+    ("[ab.conf", "[ab.conf", True),  # '[' without ']' is an ordinary character
+])
+def test_apr_fnmatch(pattern, name, expected):
+    assert fnmatch(pattern, name) is expected
+
+
+def test_apr_fnmatch_test_decides_what_is_a_wildcard():
+    assert fnmatch_test("a/*.conf") and fnmatch_test("a/[ab].conf")
+    assert not fnmatch_test("a/\\*.conf") and not fnmatch_test("a/[ab.conf")
+
+
+@pytest.mark.parametrize("text,expected", [
+    (">= 2.4>", (True, "")),
+    ("!>= 2.4>", (False, "")),
+    ("2.4.71>", (True, "")),
+    ("= 2.4>", (False, "")),  # missing parts are 0: 2.4.0
+    (">= 2.4 >", (True, "")),  # a separate '>' is the third argument
+    ("= /^2\\.4/>", (True, "")),
+    ("!~ ^2\\.3>", (True, "")),
+])
+def test_ifversion_as_mod_version_reads_it(text, expected):
+    assert ifversion(split_words(text)) == expected
+
+
+@pytest.mark.parametrize("text", ["! < 2.4>", "! > 2.4>", ">= 2.x>", "!/^2/>", "a b c d>"])
+def test_ifversion_errors(text):
+    assert ifversion(split_words(text))[1]
+
+
+def test_unclosed_true_conditional_reads_to_the_end_of_the_file(tmp_path):
+    d = deployment(tmp_path, {MAIN: BASE + "<IfModule mod_so.c>\n<Location /x>\nKeepAlive On\n"})
+    assert errors(d) == []
+    assert [x.name for x in d.apache.directives] == ["<Location>", "KeepAlive"]
+
+
+def test_unclosed_false_conditional_is_an_error_at_its_line(tmp_path):
+    d = deployment(tmp_path, {MAIN: BASE + "<IfModule mod_nope.c>\nKeepAlive On\n"})
+    assert errors(d) == [("HL001", "apache2.conf", 2)]
+
+
+def test_unclosed_section_of_a_continued_tag_is_reported_on_its_last_line(tmp_path):
+    d = deployment(tmp_path, {MAIN: BASE + "<Location \\\n /x>\n"})
+    assert errors(d) == [("HL001", "apache2.conf", 3)]
+
+
+def test_invalid_command_is_found_in_the_walk_phase(tmp_path):
+    d = deployment(tmp_path, {MAIN: BASE + "KeepAlive On\nRequire all granted\nGenBogus \\\n 1\n"})
+    assert errors(d) == [("HL001", "apache2.conf", 3), ("HL001", "apache2.conf", 5)]
+
+
+def test_directive_before_its_loadmodule_is_valid(tmp_path):
+    d = deployment(tmp_path, {MAIN: BASE + "Require all granted\nLoadModule authz_core_module "
+                                           "/usr/lib/apache2/modules/mod_authz_core.so\n"})
+    assert errors(d) == []
+
+
+def test_ifdirective_knows_what_is_loaded_so_far(tmp_path):
+    d = deployment(tmp_path, {MAIN: BASE + "<IfDirective Require>\nKeepAlive On\n</IfDirective>\n"
+                                           "<IfDirective ServerName>\nTimeout 5\n</IfDirective>\n"})
+    assert [x.name for x in d.apache.directives] == ["Timeout"]
+
+
+def test_defaultruntimedir_and_serverroot_are_read_time_directives(tmp_path):
+    d = deployment(tmp_path, {MAIN: BASE + "DefaultRuntimeDir run\nServerRoot /usr/lib64/apache2\n"
+                                           "IncludeOptional modules.d/*.conf\nTimeout 5\n"})
+    assert [x.name for x in d.apache.directives] == ["Timeout"]
+    assert d.apache.runtime_dir == "/etc/apache2/run"
+    assert d.apache.server_root == "/usr/lib64/apache2"
+
+
+def test_read_time_directives_check_their_argument_count(tmp_path):
+    d = deployment(tmp_path, {MAIN: BASE + "UnDefine A B\nDefine A:B x\nDefine OK\n"})
+    assert errors(d) == [("HL001", "apache2.conf", 2), ("HL001", "apache2.conf", 3)]
+
+
+def test_wildcard_in_a_folder_part_skips_links_to_folders(tmp_path):
+    d = deployment(tmp_path, {MAIN: BASE + "Include inc/*/x.conf\nInclude whole\n",
+                              "etc/apache2/inc/real/x.conf": "Timeout 1\n",
+                              "etc/apache2/whole/a/x.conf": "Timeout 2\n"},
+                   links={"etc/apache2/inc/link": "real", "etc/apache2/whole/b": "a"})
+    assert [x.args for x in d.apache.directives] == [("1",), ("2",), ("2",)]
