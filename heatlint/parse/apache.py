@@ -66,6 +66,7 @@ class ApacheFile:
 
 
 class _Statements(Transformer):
+    __visit_tokens__ = False  # tokens pass through untouched: no per-token callback
     """Runs inside the LALR parser: each rule becomes a (kind, tokens) pair, nothing more."""
 
     def directive(self, toks):

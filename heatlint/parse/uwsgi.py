@@ -40,6 +40,7 @@ class IniFile:
 
 
 class _Lines(Transformer):
+    __visit_tokens__ = False  # tokens pass through untouched: no per-token callback
     def header(self, toks):
         return ("h", toks[0], None)
 
