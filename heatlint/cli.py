@@ -1,4 +1,4 @@
-"""Command line: ``heatlint check``, ``heatlint rules``, ``heatlint explain``.
+"""Command line: ``heatlint check``, ``heatlint dump``, ``heatlint rules``, ``heatlint explain``.
 
 Exit status: 0 when no finding reaches ``--fail-on`` (or with ``--exit-zero``), 1 when one does,
 2 for a usage or configuration error, a path that cannot be read at all, a report or baseline that
@@ -253,6 +253,40 @@ def _emit(report, fmt: str, outputs: list[tuple[str, str]], quiet: bool, statist
         if os.environ.get("HEATLINT_DEBUG"):
             raise
         _fail(f"internal error: {exc.__class__.__name__}: {exc} (set HEATLINT_DEBUG=1 for details)")
+
+
+@main.command()
+@click.argument("path", type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text",
+              show_default=True, help="json: the documented dump format (version 1).")
+def dump(path: str, fmt: str) -> None:
+    """Print the Apache configuration of PATH as heatlint resolves it: every effective directive
+    (after Include, Define/${VAR} and conditionals, in httpd's order, with file and line), then the
+    loaded modules, included files, Listen addresses, virtual hosts and proxy routes."""
+    from .discover import UsageError, discover
+    from .resolve.deployment import build
+
+    try:
+        targets = [t for t in discover([path]) if t.whole_tree or t.snippets]
+    except UsageError as exc:
+        _fail(str(exc))
+    if not targets:
+        _fail(f"{path}: no Apache configuration here")
+    if len(targets) > 1:
+        _fail(f"{path} holds {len(targets)} Apache configurations; dump one of them: "
+              + ", ".join(t.name for t in targets))
+    try:
+        config = build(targets[0]).apache
+    except Exception as exc:  # never a bare traceback for a user; HEATLINT_DEBUG=1 shows it
+        if os.environ.get("HEATLINT_DEBUG"):
+            raise
+        _fail(f"internal error: {exc.__class__.__name__}: {exc} (set HEATLINT_DEBUG=1 for details)")
+    from .report import dump as report
+
+    if fmt == "json":
+        click.echo(report.render_json(config), nl=False)
+    else:
+        report.render_text(config, _color_console())
 
 
 @main.command("rules")

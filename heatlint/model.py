@@ -81,6 +81,57 @@ class VirtualHost:
     addresses: list[str]
     location: Location
     server_name: str = ""
+    end_line: int = 0  # httpd's line number of the tag (its last physical line); 0: location's
+
+
+@dataclass(frozen=True)
+class WsgiDaemon:
+    """A mod_wsgi ``WSGIDaemonProcess`` group: the processes Apache forks for a WSGI app.
+
+    ``processes``/``threads`` are what mod_wsgi runs: its defaults (1 and 15) when not written.
+    ``processes_written`` matters too: writing ``processes=``, even ``=1``, makes
+    ``wsgi.multiprocess`` true."""
+
+    name: str
+    location: Location
+    processes: int = 1
+    threads: int = 15
+    processes_written: bool = False
+    threads_written: bool = False
+    options: tuple[tuple[str, str], ...] = ()  # every key=value as written, in order
+    bad_options: tuple[str, ...] = ()  # words httpd refuses: "Invalid option to WSGI daemon …"
+    vhost: VirtualHost | None = None  # defined inside this <VirtualHost> (None: server level)
+
+    def option(self, key: str) -> str | None:
+        """The value of an option (the last one written wins), or None."""
+        for k, v in reversed(self.options):
+            if k == key:
+                return v
+        return None
+
+
+@dataclass(frozen=True)
+class WsgiProcessGroup:
+    """``WSGIProcessGroup``: which daemon group serves requests here (``%{GLOBAL}``: embedded)."""
+
+    group: str
+    location: Location
+    vhost: VirtualHost | None = None
+    scope: str | None = None  # the <Location>/<Directory> path it is inside, None: server/vhost
+
+
+@dataclass(frozen=True)
+class WsgiScriptAlias:
+    """``WSGIScriptAlias URL-path file [option=value …]`` (also ``WSGIScriptAliasMatch``)."""
+
+    url_path: str
+    script: str
+    location: Location
+    directive: str = "WSGIScriptAlias"
+    process_group: str = ""  # process-group= option ("" when not given)
+    application_group: str = ""  # application-group= option
+    options: tuple[tuple[str, str], ...] = ()
+    vhost: VirtualHost | None = None
 
 
 @dataclass
@@ -148,6 +199,9 @@ class ApacheConfig:
     run_user: str = ""
     duplicate_loads: list[LoadedModule] = field(default_factory=list)  # AH01574: skipped
     undefined_variables: list[tuple[str, Location]] = field(default_factory=list)  # ${NAME}: AH00111
+    wsgi_daemons: list[WsgiDaemon] = field(default_factory=list)  # active ones, in order
+    wsgi_process_groups: list[WsgiProcessGroup] = field(default_factory=list)
+    wsgi_script_aliases: list[WsgiScriptAlias] = field(default_factory=list)
 
     def has_module(self, name: str) -> bool:
         return name in self.modules

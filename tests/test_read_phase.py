@@ -126,3 +126,41 @@ def test_wildcard_in_a_folder_part_skips_links_to_folders(tmp_path):
                               "etc/apache2/whole/a/x.conf": "Timeout 2\n"},
                    links={"etc/apache2/inc/link": "real", "etc/apache2/whole/b": "a"})
     assert [x.args for x in d.apache.directives] == [("1",), ("2",), ("2",)]
+
+
+WSGI = "LoadModule wsgi_module /usr/lib/apache2/modules/mod_wsgi.so\n"
+
+
+def test_mod_wsgi_daemons_groups_and_aliases(tmp_path):
+    d = deployment(tmp_path, {MAIN: BASE + WSGI + (
+        "WSGIDaemonProcess plain\n"
+        "<VirtualHost *:8004>\n"
+        "  WSGIDaemonProcess heat-api processes=4 threads=10 user=heat display-name=%{GROUP}\n"
+        "  WSGIProcessGroup heat-api\n"
+        "  WSGIScriptAlias / /usr/bin/heat-wsgi-api process-group=heat-api application-group=%{GLOBAL}\n"
+        "  <Directory /usr/bin>\n    WSGIProcessGroup plain\n  </Directory>\n"
+        "</VirtualHost>\n"
+        "WSGIDaemonProcess bad Processes=2 threads = 3\n"
+        "<IfModule mod_nope.c>\n  WSGIDaemonProcess dropped\n</IfModule>\n")})
+    plain, heat, bad = d.apache.wsgi_daemons
+    assert (plain.name, plain.processes, plain.threads, plain.processes_written) == ("plain", 1, 15, False)
+    assert (heat.processes, heat.threads, heat.option("user")) == (4, 10, "heat")
+    assert heat.vhost is d.apache.vhosts[0] and plain.vhost is None
+    assert bad.bad_options == ("Processes=2", "threads", "=", "3")
+    (alias,) = d.apache.wsgi_script_aliases
+    assert (alias.url_path, alias.script, alias.process_group, alias.application_group) == (
+        "/", "/usr/bin/heat-wsgi-api", "heat-api", "%{GLOBAL}")
+    assert [(g.group, g.scope) for g in d.apache.wsgi_process_groups] == [("heat-api", None),
+                                                                          ("plain", "/usr/bin")]
+
+
+def test_red_hat_conf_d_entries_are_sites(tmp_path):
+    d = deployment(tmp_path, {
+        "etc/httpd/conf/httpd.conf": 'ServerRoot "/etc/httpd"\nInclude conf.modules.d/*.conf\n'
+                                     "IncludeOptional conf.d/*.conf\n",
+        "etc/httpd/conf.modules.d/00-mpm.conf": "LoadModule mpm_event_module modules/mod_mpm_event.so\n",
+        "etc/httpd/conf.d/welcome.conf": "KeepAlive On\n",
+        "etc/httpd/conf.d/heat-api.conf.disabled": 'ProxyPass "/heat-api" "http://127.0.0.1:8004"\n'})
+    assert d.apache.layout == "redhat"
+    assert [(s.kind, s.name, s.state, len(s.routes)) for s in d.apache.sites] == [
+        ("conf.d", "heat-api", "available", 1), ("conf.d", "welcome", "enabled", 0)]

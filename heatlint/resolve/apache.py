@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from ..fs import RootFS
 from ..model import (ApacheConfig, ApacheDirective, Condition, Listener, LoadedModule, ProxyRoute,
-                     VirtualHost)
+                     VirtualHost, WsgiDaemon, WsgiProcessGroup, WsgiScriptAlias)
 from ..parse.apache import (CONDITIONAL_SECTIONS, SYNTAX_CODE, ApacheFile, Directive, Node, Section,
                             parse_apache)
 from ..parse.words import split_words
@@ -64,6 +64,43 @@ class _Context:
     # Modules a true <IfModule !x> around this point requires to be absent: an inner <IfModule x>
     # can never become true, so what it holds is dead, not "waiting for the module".
     absent: tuple[tuple[str, Condition], ...] = ()
+    container: str | None = None  # path of the innermost <Location>/<Directory>/<Files>
+
+
+# Sections that scope what they hold to a URL or file path.
+_CONTAINERS = {"location", "locationmatch", "directory", "directorymatch", "files", "filesmatch"}
+
+# WSGIDaemonProcess options the installed mod_wsgi 4.9.4 accepts (each checked with apache2 -t);
+# anything else, or a word without "=", is "Invalid option to WSGI daemon process definition."
+WSGI_DAEMON_OPTIONS = frozenset("""
+    user group supplementary-groups processes threads umask home python-path python-home
+    python-eggs lang locale display-name chroot startup-timeout inactivity-timeout request-timeout
+    deadlock-timeout graceful-timeout eviction-timeout restart-interval connect-timeout
+    socket-timeout queue-timeout shutdown-timeout send-buffer-size receive-buffer-size
+    header-buffer-size response-buffer-size response-socket-timeout listen-backlog
+    maximum-requests cpu-time-limit cpu-priority memory-limit virtual-memory-limit stack-size
+    script-user script-group socket-user server-metrics newrelic-config-file newrelic-environment
+""".split())
+
+
+def wsgi_daemon(args: list[str], where: Location, vhost: VirtualHost | None) -> WsgiDaemon:
+    """``WSGIDaemonProcess name [option=value …]`` as mod_wsgi reads it (processes 1 and
+    threads 15 unless written; option names are case-sensitive, no spaces around '=')."""
+    options, bad = [], []
+    for word in args[1:]:
+        key, eq, value = word.partition("=")
+        if not eq or key not in WSGI_DAEMON_OPTIONS:
+            bad.append(word)
+        else:
+            options.append((key, value))
+    values = dict(options)
+
+    def number(key: str, default: int) -> int:
+        text = values.get(key)
+        return int(text) if text is not None and text.lstrip("-").isdigit() else default
+
+    return WsgiDaemon(args[0], where, number("processes", 1), number("threads", 15),
+                      "processes" in values, "threads" in values, tuple(options), tuple(bad), vhost)
 
 
 # Read-time directives heatlint executes, with httpd's argument counts (TAKE1, TAKE12, TAKE2).
@@ -240,8 +277,10 @@ class ApacheResolver:
         self.config.directives.append(ApacheDirective(f"<{s.name}>", tuple(args), s.location,
                                                       s.end_line, ctx.depth))
         inner = replace(ctx, depth=ctx.depth + 1)
+        if name in _CONTAINERS and args:
+            inner = replace(inner, container=args[-1])
         if name == "virtualhost":
-            vhost = VirtualHost(list(args), s.location)
+            vhost = VirtualHost(list(args), s.location, end_line=s.end_line)
             self.config.vhosts.append(vhost)
             inner = replace(inner, vhost=vhost)
         elif name in ("location", "locationmatch") and args:
@@ -393,6 +432,17 @@ class ApacheResolver:
             ctx.vhost.server_name = args[0]
         elif lname == "user" and args and ctx.vhost is None:
             self.config.run_user = args[0]
+        elif lname == "wsgidaemonprocess" and args:
+            self.config.wsgi_daemons.append(wsgi_daemon(args, where, ctx.vhost))
+        elif lname == "wsgiprocessgroup" and args:
+            self.config.wsgi_process_groups.append(
+                WsgiProcessGroup(args[0], where, ctx.vhost, ctx.container))
+        elif lname in ("wsgiscriptalias", "wsgiscriptaliasmatch") and len(args) >= 2:
+            options = tuple(tuple(a.split("=", 1)) for a in args[2:] if "=" in a)
+            values = dict(options)
+            self.config.wsgi_script_aliases.append(WsgiScriptAlias(
+                args[0], args[1], where, name, values.get("process-group", ""),
+                values.get("application-group", ""), options, ctx.vhost))
 
     def _proxy_pass(self, name: str, lname: str, args: list[str], where: Location, ctx: _Context) -> None:
         regex = lname == "proxypassmatch"

@@ -12,7 +12,7 @@ from ..parse.uwsgi import parse_ini
 from ..source import InputProblem, Location, Note
 from .apache import INCLUDE_CODE, READ_CODE, ApacheResolver, decode
 from .modules import DEBIAN_STATIC, REDHAT_STATIC
-from .sites import debian_sites
+from .sites import debian_sites, redhat_sites
 from .uwsgi import resolve_app
 
 LINK_CODE = "HL005"
@@ -86,17 +86,19 @@ def build(target: Target) -> Deployment:
         resolver.check_commands()
         config = resolver.config
         config.main_file = fs.shown(target.apache_main)
-        if target.layout == "debian":
-            def routes_of(path: str, name: str) -> list[ProxyRoute]:
-                # What a site would add if enabled: read it alone, with what httpd knew by then.
-                alone = ApacheResolver(fs, resolver.server_root, env=env, layout=target.layout,
-                                       cache=resolver.parsed_files)
-                alone.config.modules = dict(config.modules)
-                alone.variables = dict(resolver.variables)
-                alone.read(path)
-                return [replace(r, site=name) for r in alone.config.routes]
+        def routes_of(path: str, name: str) -> list[ProxyRoute]:
+            # What a site would add if enabled: read it alone, with what httpd knew by then.
+            alone = ApacheResolver(fs, resolver.server_root, env=env, layout=target.layout,
+                                   cache=resolver.parsed_files)
+            alone.config.modules = dict(config.modules)
+            alone.variables = dict(resolver.variables)
+            alone.read(path)
+            return [replace(r, site=name) for r in alone.config.routes]
 
+        if target.layout == "debian":
             config.sites = debian_sites(fs, resolver.server_root, set(resolver.read_paths), routes_of)
+        elif target.layout == "redhat":
+            config.sites = redhat_sites(fs, target.server_root, set(resolver.read_paths), routes_of)
         problems = resolver.problems
     else:
         resolver = ApacheResolver(fs, "/", whole_tree=False, layout="snippets")

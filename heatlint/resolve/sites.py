@@ -70,3 +70,26 @@ def debian_sites(fs: RootFS, server_root: str, read_paths: set[str],
             site.routes = routes_of(path, site.name)
             sites.append(site)
     return sites
+
+
+def redhat_sites(fs: RootFS, server_root: str, read_paths: set[str],
+                 routes_of: Callable[[str, str], list[ProxyRoute]]) -> list[Site]:
+    """Red Hat's ``conf.d``: httpd.conf ends with ``IncludeOptional conf.d/*.conf``, so a file is
+    enabled by its name ending in ``.conf``; devstack disables a site by renaming it to
+    ``<name>.conf.disabled``. Files httpd read are "enabled", the others "available" (with the
+    routes they would add)."""
+    sites: list[Site] = []
+    folder = posixpath.join(server_root, "conf.d")
+    for name in sorted(fs.listdir(folder) or []):
+        path = posixpath.join(folder, name)
+        if fs.kind(path) != "file":
+            continue
+        stem = name.split(".conf", 1)[0] if ".conf" in name else name
+        if path in read_paths:
+            sites.append(Site("conf.d", stem, "enabled", Location(fs.shown(path)),
+                              link_target=fs.readlink(path) or ""))
+        else:
+            site = Site("conf.d", stem, "available", available=Location(fs.shown(path)))
+            site.routes = routes_of(path, stem)
+            sites.append(site)
+    return sites

@@ -157,7 +157,7 @@ def compare(outcome: Outcome) -> list[str]:
     their_vhosts: dict[tuple[str, int], list[tuple[str, str]]] = {}
     for addr, name, path, line in run_.vhosts:
         their_vhosts.setdefault((_shown(target, path), line), []).append((addr, name))
-    our_vhosts = {(v.location.path, v.location.line): v for v in config.vhosts}
+    our_vhosts = {(v.location.path, v.end_line or v.location.line): v for v in config.vhosts}
     if set(their_vhosts) != set(our_vhosts):
         diffs.append(f"virtual hosts differ: httpd only {sorted(set(their_vhosts) - set(our_vhosts))}, "
                      f"heatlint only {sorted(set(our_vhosts) - set(their_vhosts))}")
@@ -171,6 +171,29 @@ def compare(outcome: Outcome) -> list[str]:
                                      for _, n in entries):
             diffs.append(f"virtual host {key[0]}:{key[1]}: httpd name {entries[0][1]}, heatlint "
                          f"{vhost.server_name}")
+
+    # What the model derives from directives, re-derived from httpd's own words: Listen addresses
+    # and mod_wsgi daemon groups (mod_wsgi's defaults: 1 process, 15 threads).
+    their_listen = []
+    for name, raw, path, line, _ in run_.directives:
+        words = httpd.getword_conf(raw)
+        if name.lower() == "listen" and words:
+            host, _, port = words[0].rpartition(":")
+            their_listen.append((host.strip("[]") or "*", int(port) if port.isdigit() else None,
+                                 _shown(target, path), line))
+    ours_listen = [(l.address, l.port, l.location.path, l.location.line) for l in config.listeners]
+    if their_listen != ours_listen:
+        diffs.append(f"Listen: httpd {their_listen}, heatlint {ours_listen}")
+    their_wsgi = []
+    for name, raw, path, line, _ in run_.directives:
+        words = httpd.getword_conf(raw)
+        if name.lower() == "wsgidaemonprocess" and words:
+            options = dict(w.split("=", 1) for w in words[1:] if "=" in w)
+            their_wsgi.append((words[0], int(options.get("processes", 1)),
+                               int(options.get("threads", 15)), _shown(target, path)))
+    ours_wsgi = [(w.name, w.processes, w.threads, w.location.path) for w in config.wsgi_daemons]
+    if their_wsgi != ours_wsgi:
+        diffs.append(f"WSGIDaemonProcess: httpd {their_wsgi}, heatlint {ours_wsgi}")
     return diffs
 
 

@@ -393,6 +393,10 @@ class _Writer:
             body += self.block("vhost", depth + 1, self.rng.randint(1, 5), "")
             if self.chance(0.3):
                 body += self.section_dir(depth + 1)
+            if len(addrs) > 1 and self.chance(0.3):  # a tag continued over two lines
+                self.features.add("continued-section-tag")
+                return [f"{indent}<VirtualHost {addrs[0]} \\", f"    {' '.join(addrs[1:])}>", *body,
+                        f"{indent}</VirtualHost>"]
             return [f"{indent}<VirtualHost {' '.join(addrs)}>", *body, f"{indent}</VirtualHost>"]
         if r < 0.7:
             return self.section_dir(depth)
