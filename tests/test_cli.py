@@ -14,7 +14,8 @@ from heatlint.cli import main
 BROKEN = {
     "httpd/uwsgi-heat-api.conf": 'KeepAlive Off\nProxyPass "/heat-api" "http://127.0.0.1:8004" retry=0\n',
     "uwsgi/heat-api-uwsgi.ini": "[uwsgi]\nsocket = 127.0.0.1:8004\nprocesses = 2\nthreads = 2\n"
-                                "master = true\ndie-on-term = true\nmodule = heat.wsgi.api:application\n",
+                                "master = true\ndie-on-term = true\nmodule = heat.wsgi.api:application\n"
+                                "plugins = python3\nbuffer-size = 65535\n",
 }
 
 
@@ -49,7 +50,8 @@ def test_json_report_shape_and_exit_status(tmp_path):
 
 def test_fail_on_levels(tmp_path):
     root = write(tmp_path, {"uwsgi/heat-api-uwsgi.ini": "[uwsgi]\nsocket = :3031\nmaster = true\n"
-                            "die-on-term = true\nmodule = heat.wsgi.api\n"})  # 2 warnings
+                            "die-on-term = true\nmodule = heat.wsgi.api\nplugins = python3\n"
+                            "buffer-size = 65535\n"})  # 2 warnings
     assert run("check", str(root)).exit_code == 0
     assert run("check", str(root), "--fail-on", "warning").exit_code == 1
     assert run("check", str(root), "--fail-on", "info").exit_code == 1
@@ -61,7 +63,8 @@ def test_clean_deployment_exits_zero(tmp_path):
     root = write(tmp_path, {
         "httpd/heat.conf": 'ProxyPass "/heat-api" "http://127.0.0.1:8004" retry=0\n',
         "uwsgi/heat.ini": "[uwsgi]\nhttp-socket = 127.0.0.1:8004\nprocesses = 2\nthreads = 2\n"
-                          "master = true\ndie-on-term = true\nmodule = heat.wsgi.api:application\n"})
+                          "master = true\ndie-on-term = true\nmodule = heat.wsgi.api:application\n"
+                          "plugins = python3\nbuffer-size = 65535\n"})
     result = run("check", str(root))
     assert result.exit_code == 0 and "No problems found" in result.stdout
 

@@ -16,7 +16,8 @@ RULES = load_rules()
 LOOSE = {
     "httpd/heat.conf": 'ProxyPass "/heat-api" "http://127.0.0.1:80999" retry=0\n',
     "uwsgi/heat.ini": "[uwsgi]\nhttp-socket = 127.0.0.1:8004\nprocesses = 1\nmaster = true\n"
-                      "die-on-term = true\nmodule = heat.wsgi.api:application\n",
+                      "die-on-term = true\nmodule = heat.wsgi.api:application\nplugins = python3\n"
+                      "buffer-size = 65535\n",
 }
 
 
@@ -116,7 +117,8 @@ def test_inline_suppression_in_both_file_types(tmp_path, monkeypatch):
         "httpd/heat.conf": "# heatlint: disable=HL304 -- renumbering\n"
                            'ProxyPass "/heat-api" "http://127.0.0.1:80999" retry=0\n',
         "uwsgi/heat.ini": "[uwsgi]\n; heatlint: disable=uwsgi-no-threads\nhttp-socket = :8004\n"
-                          "processes = 2\nmaster = true\ndie-on-term = true\nmodule = heat.wsgi.api\n",
+                          "processes = 2\nmaster = true\ndie-on-term = true\nmodule = heat.wsgi.api\n"
+                          "plugins = python3\nbuffer-size = 65535\n",
         "uwsgi/other.ini": "# heatlint: disable=HL402\n[uwsgi]\nprocesses = 2\n",
     })
     monkeypatch.chdir(tmp_path)

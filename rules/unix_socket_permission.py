@@ -1,0 +1,94 @@
+"""A uwsgi unix socket that Apache's user is not allowed to connect to.
+
+Connecting to a unix socket needs **write** permission on it. uwsgi creates the socket as the user
+it runs as (``uid``, else whoever started it: root, or the service's ``User=``) with mode
+``0777 & ~umask``, i.e. ``0755`` (``srwxr-xr-x``), unless ``chmod-socket`` says otherwise, and
+``chown-socket`` hands it to another owner. Apache's children run as ``www-data`` (Debian) or
+``apache`` (Red Hat); when that user is neither the owner (with ``u+w``) nor in the group (with
+``g+w``) and the mode has no ``o+w``, every request gets **503**: "(13)Permission denied: AH02454:
+uwsgi: attempt to connect to Unix domain socket …".
+
+The owner is taken from ``chown-socket``, else ``uid``/``gid``; without them the socket belongs to
+the user that starts uwsgi, which these files do not say: only a mode that lets anyone write
+(``chmod-socket = 666``) is then known to work. Every directory on the socket's path must also be
+searchable by Apache's user; that is set outside these files (tmpfiles.d, RuntimeDirectory=) and
+not checked here.
+
+Failing::
+
+    socket = /var/run/uwsgi/heat-api.socket
+    chmod-socket = 660
+    uid = heat
+    gid = heat
+
+Fixed: ``chmod-socket = 666`` (devstack), or ``gid = www-data`` with ``chmod-socket = 660``, or
+``chown-socket = www-data:www-data`` with ``chmod-socket = 660``.
+
+Verified end to end: tests/e2e/scenarios/broken-socket-*.toml and works-socket-gid-www-data.toml,
+works-chown-socket.toml.
+"""
+
+import re
+
+from heatlint.check import Problem
+from heatlint.source import Note
+
+from ._common import apache_identity, backends, live_routes
+
+CODE = "HL454"
+NAME = "unix-socket-permission"
+SEVERITY = "error"
+SUMMARY = "uwsgi unix socket Apache's user cannot write to (HTTP 503 Permission denied)"
+
+DEFAULT_MODE = 0o755  # 0777 & ~022
+
+
+def _mode(app):
+    opt = app.get("chmod-socket")
+    if opt is None:
+        return DEFAULT_MODE, None
+    if opt.value == "1":
+        return 0o666, opt
+    if re.fullmatch(r"[0-7]{3}", opt.value):
+        return int(opt.value, 8), opt
+    return None, opt  # refused by uwsgi at start-up: HL404 says so
+
+
+def _owner(app) -> tuple[str, str]:
+    """(user, group) that will own the socket; "" when these files do not say."""
+    chown = app.get("chown-socket")
+    if chown is not None and chown.value.strip():
+        user, _, group = chown.value.strip().partition(":")
+        return user, group or (app.get("gid").value.strip() if app.get("gid") else "")
+    uid = app.get("uid")
+    gid = app.get("gid")
+    return (uid.value.strip() if uid else ""), (gid.value.strip() if gid else "")
+
+
+def check(deployment):
+    user, group = apache_identity(deployment)
+    seen = set()
+    for route in live_routes(deployment):
+        for app, listener in backends(deployment, route):
+            if listener.endpoint.transport != "unix" or id(listener) in seen:
+                continue
+            seen.add(id(listener))
+            mode, chmod = _mode(app)
+            if mode is None or mode & 0o002:
+                continue
+            owner, owner_group = _owner(app)
+            if owner.isdigit() or owner_group.isdigit():
+                continue  # numeric ids: which names they are is on the host, not in these files
+            if (mode & 0o200 and owner == user) or (mode & 0o020 and owner_group == group):
+                continue
+            how = f"`chmod-socket = {chmod.value}`" if chmod else "no `chmod-socket` (mode 0755)"
+            if owner:
+                whose = f"owned by {owner}" + (f":{owner_group}" if owner_group else " and its group")
+            else:
+                whose = "owned by whoever starts uwsgi (no uid or chown-socket here)"
+            yield Problem(
+                f"the socket {listener.address} gets {how}, {whose}: Apache's user {user} (group "
+                f"{group}) cannot write to it, so requests get 503 (\"(13)Permission denied: "
+                f"AH02454\"); use `chmod-socket = 666`, or `chown-socket = {user}:{group}` with "
+                "`chmod-socket = 660`", listener.location,
+                (Note(route.location, "Apache connects here"),))
