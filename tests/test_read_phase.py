@@ -164,3 +164,18 @@ def test_red_hat_conf_d_entries_are_sites(tmp_path):
     assert d.apache.layout == "redhat"
     assert [(s.kind, s.name, s.state, len(s.routes)) for s in d.apache.sites] == [
         ("conf.d", "heat-api", "available", 1), ("conf.d", "welcome", "enabled", 0)]
+
+
+def test_close_tag_of_a_true_conditional_must_stand_alone(tmp_path):
+    d = deployment(tmp_path, {MAIN: BASE + "<IfModule mod_so.c>\nKeepAlive On\n</IfModule> # end\n"
+                                           "<IfModule mod_nope.c>\nKeepAlive On\n</IfModule> # end\n"})
+    assert errors(d) == [("HL001", "apache2.conf", 4)]
+
+
+def test_a_variable_can_name_the_directive(tmp_path):
+    d = deployment(tmp_path, {MAIN: BASE + "Define D KeepAlive\nDefine I Include\n${D} Off\n"
+                                           "${I} /etc/apache2/x.conf\n",
+                              "etc/apache2/x.conf": "Timeout 5\n"})
+    assert errors(d) == []
+    assert [(x.name, x.args) for x in d.apache.directives] == [("KeepAlive", ("Off",)),
+                                                              ("Timeout", ("5",))]

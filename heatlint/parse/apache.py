@@ -47,6 +47,7 @@ class Section:
     children: list["Directive | Section"] = field(default_factory=list)
     close_line: int = 0  # 0: still open at the end of the file
     tail: str = ""  # everything after the name, ">" included (what <IfVersion> splits into words)
+    close_exact: bool = True  # the close tag stands alone on its line (a true conditional needs it)
 
     @property
     def lname(self) -> str:
@@ -221,7 +222,9 @@ def parse_apache(text: str, path: str) -> ApacheFile:
                 if any(s.lname == lname for s in stack):
                     while stack[-1].lname != lname:
                         stack.pop().close_line = line
-            stack.pop().close_line = line
+            closed = stack.pop()
+            closed.close_line = line
+            closed.close_exact = logical_lines[head.line - 1].strip(_TRIM) == token
             children = stack[-1].children if stack else root
     # Sections open at the end of the file. A true conditional reads its body up to the end of
     # the file without complaint, whatever is left open inside it; a false one fails ("Expected

@@ -194,7 +194,14 @@ class ApacheResolver:
         return node.args
 
     def _directive(self, d: Directive, ctx: _Context, include_depth: int) -> None:
-        args = self._args(d)
+        if "${" in d.name:  # httpd expands the whole line before it splits off the name
+            words = split_words(self.expand(f"{d.name} {d.raw}", d.location))
+            if not words:
+                return
+            d = replace(d, name=words[0], args=words[1:], raw="")
+            args = d.args
+        else:
+            args = self._args(d)
         name = d.lname
         if name in ("include", "includeoptional"):
             self._include(d, args, ctx, include_depth, optional=(name == "includeoptional"))
@@ -261,6 +268,13 @@ class ApacheResolver:
                 self.problems.append(InputProblem(SYNTAX_CODE, f"<{s.name}> {error}",
                                                   httpd_location(s)))
                 return  # httpd stops here; what the section holds is neither read nor skipped
+            if true and s.close_line and not s.close_exact:
+                # A true body ends only on a line that is exactly </IfModule>: with more on it the
+                # tag is read as a close without an open section.
+                self.problems.append(InputProblem(
+                    SYNTAX_CODE, f"</{s.name}> without matching <{s.name}> section: the close tag of "
+                    "a true conditional must stand alone on its line",
+                    Location(s.location.path, s.close_line, 1)))
             if true:
                 if module and condition.negated:
                     ctx = replace(ctx, absent=ctx.absent + ((module, condition),))

@@ -178,6 +178,10 @@ class _Writer:
         if self.stable:
             name = self.pick(sorted(self.stable))
             options.append(lambda: self.line("ServerAdmin", "${" + name + "}@example.org", raw=True))
+        if "GEN_DIRECTIVE" in self.stable:
+            self.features.add("variable-as-directive-name")
+            options.append(lambda: ["${GEN_DIRECTIVE} " + self.pick(["On", "Off"])])
+        options.append(lambda: ['"ServerSignature" Off'] if self.chance(0.5) else ["'KeepAlive' On"])
         if self.has("alias"):
             options += [lambda: self.line("Alias", f"/static{self.uid()}", "/var/www/static"),
                         lambda: self.line("Redirect", f"/old{self.uid()}", "http://example.org/")]
@@ -373,6 +377,11 @@ class _Writer:
             name = f"GS{self.uid()}"
             self.stable[name] = arg
             return [f"Define {name} {arg}", f"{indent}<{kind} ${{{name}}}>", *body, f"{indent}</{kind}>"]
+        if self.chance(0.03):
+            # Fine after a false condition; after a true one httpd takes the line for a close tag
+            # without an open section and refuses the tree.
+            self.features.add("conditional-close-with-comment")
+            closing += " # end"
         return [opening, *body, closing]
 
     def section(self, ctx: str, depth: int) -> list[str]:
@@ -550,6 +559,12 @@ class _Writer:
         if self.chance(0.15):
             self.features.add("variable-in-include")
             return self.line(verb, "${GEN_DIR}/" + pattern, raw=True)
+        if kind <= 3 and self.chance(0.2):  # a folder with a space: the path must be quoted
+            self.features.add("include-path-with-space")
+            spaced = f"{base_abs}/with space {sub}"
+            for name in files:
+                self.files[f"{spaced}/{name[len(sub) + 1:]}"] = self.files.pop(f"{base_abs}/{name}")
+            return [f'{verb} "{spaced}/{pattern[len(sub) + 1:]}"']
         return self.line(verb, f"gen.d/{pattern}")
 
     def content(self, ctx: str, depth: int) -> list[str]:
@@ -678,6 +693,9 @@ class _Writer:
         if self.chance(0.5):
             self.stable["GEN_ADMIN"] = "webmaster"
             out.append("Define GEN_ADMIN webmaster")
+        if self.chance(0.3):
+            self.stable["GEN_DIRECTIVE"] = "KeepAlive"
+            out.append("Define GEN_DIRECTIVE KeepAlive")
         return out
 
     # -- injected errors -----------------------------------------------------------------------
@@ -688,7 +706,8 @@ class _Writer:
                           "close-without-open", "invalid-command", "duplicate-listen", "no-mpm",
                           "unclosed-false-conditional", "unclosed-true-conditional",
                           "undefine-two-words", "ifversion-bad-operator", "define-colon",
-                          "ifmodule-without-argument", "invalid-command-continued"])
+                          "ifmodule-without-argument", "invalid-command-continued",
+                          "include-itself"])
         lines = self.files[main]
         at = self.pick(_top_level_positions(lines))
         piece = {
@@ -706,6 +725,7 @@ class _Writer:
             "define-colon": ["Define GEN:COLON x"],
             "ifmodule-without-argument": ['<IfModule "">', "</IfModule>"],
             "invalid-command-continued": ["GenInvalid \\", "   continued \\", "   twice"],
+            "include-itself": [f"Include {main}"],
         }.get(kind)
         if kind == "no-mpm":
             for entry in [e for e in self.links if "/mods-enabled/mpm_" in e]:
@@ -730,7 +750,10 @@ class _Writer:
                 text += "\n"
             else:
                 self.features.add("no-final-newline")
-            path.write_text(text)
+            if self.chance(0.05) and not host.endswith("/envvars"):  # envvars is a shell file
+                self.features.add("crlf")
+                text = text.replace("\n", "\r\n")
+            path.write_bytes(text.encode("utf-8"))
         for host, target in self.links.items():
             path = self.root / host.lstrip("/")
             path.parent.mkdir(parents=True, exist_ok=True)
