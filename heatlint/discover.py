@@ -42,6 +42,7 @@ class Target:
     snippets: list[str] = field(default_factory=list)  # host paths (loose mode)
     ini_files: list[str] = field(default_factory=list)  # host paths
     heat_conf: list[str] = field(default_factory=list)  # Heat's own heat.conf (oslo.config ini)
+    tmpfiles: list[str] = field(default_factory=list)  # tmpfiles.d files, in systemd's order
 
     @property
     def whole_tree(self) -> bool:
@@ -85,7 +86,22 @@ def _tree_target(name: str, fs: RootFS) -> Target:
     target.ini_files = _find_inis(fs, "/etc")
     if fs.kind("/etc/heat/heat.conf") == "file":
         target.heat_conf = ["/etc/heat/heat.conf"]
+    target.tmpfiles = _find_tmpfiles(fs)
     return target
+
+
+TMPFILES_DIRS = ("/usr/lib/tmpfiles.d", "/run/tmpfiles.d", "/etc/tmpfiles.d")  # later ones win
+
+
+def _find_tmpfiles(fs: RootFS) -> list[str]:
+    """tmpfiles.d(5): ``*.conf`` of these folders, a name in /etc replacing the same name in
+    /run and /usr/lib, all read in the order of their file names."""
+    chosen: dict[str, str] = {}
+    for host_dir in TMPFILES_DIRS:
+        for name in fs.listdir(host_dir) or []:
+            if name.endswith(".conf") and fs.kind(f"{host_dir}/{name}") == "file":
+                chosen[name] = f"{host_dir}/{name}"
+    return [chosen[name] for name in sorted(chosen)]
 
 
 def _find_inis(fs: RootFS, host_dir: str) -> list[str]:

@@ -283,6 +283,18 @@ class HeatUrl:
     location: Location
 
 
+@dataclass(frozen=True)
+class RuntimeDir:
+    """A directory systemd-tmpfiles creates at boot (a ``d``/``D`` line of tmpfiles.d), such as
+    devstack's ``d /var/run/uwsgi 0755 stack root``: where unix sockets live, and who may enter."""
+
+    path: str  # as written (specifier %t expanded to /run)
+    mode: int | None  # None for "-": systemd's default, 0755
+    user: str  # "" for "-": root
+    group: str  # "" for "-": root
+    location: Location
+
+
 @dataclass
 class Deployment:
     """Everything heatlint checks together: one Apache configuration and the uwsgi apps beside it."""
@@ -294,6 +306,7 @@ class Deployment:
     files: list[str] = field(default_factory=list)
     suppressions: list[Suppression] = field(default_factory=list)  # from every file read
     heat_urls: list[HeatUrl] = field(default_factory=list)  # from /etc/heat/heat.conf
+    runtime_dirs: list[RuntimeDir] = field(default_factory=list)  # from tmpfiles.d, in boot order
 
     @property
     def routes(self) -> list[ProxyRoute]:

@@ -1,4 +1,4 @@
-"""A uwsgi unix socket that Apache's user is not allowed to connect to.
+"""A uwsgi unix socket that Apache's user is not allowed to connect to, or to reach.
 
 Connecting to a unix socket needs **write** permission on it. uwsgi creates the socket as the user
 it runs as (``uid``, else whoever started it: root, or the service's ``User=``) with mode
@@ -10,9 +10,13 @@ uwsgi: attempt to connect to Unix domain socket …".
 
 The owner is taken from ``chown-socket``, else ``uid``/``gid``; without them the socket belongs to
 the user that starts uwsgi, which these files do not say: only a mode that lets anyone write
-(``chmod-socket = 666``) is then known to work. Every directory on the socket's path must also be
-searchable by Apache's user; that is set outside these files (tmpfiles.d, RuntimeDirectory=) and
-not checked here.
+(``chmod-socket = 666``) is then known to work.
+
+Every directory on the socket's path must also be searchable (``x``) by Apache's user: a ``0666``
+socket in a ``0700`` root-owned directory gets the same 503 "(13)Permission denied: AH02454". No
+Apache or uwsgi file creates that directory; ``/etc/tmpfiles.d`` does (devstack:
+``d /var/run/uwsgi 0755 stack root``), and those lines are checked too. A directory made some other
+way (a systemd ``RuntimeDirectory=``, a start script) is not seen.
 
 Failing::
 
@@ -22,12 +26,14 @@ Failing::
     gid = heat
 
 Fixed: ``chmod-socket = 666`` (devstack), or ``gid = www-data`` with ``chmod-socket = 660``, or
-``chown-socket = www-data:www-data`` with ``chmod-socket = 660``.
+``chown-socket = www-data:www-data`` with ``chmod-socket = 660``; and a socket directory others can
+enter (``d /var/run/uwsgi 0755 heat root``).
 
-Verified end to end: tests/e2e/scenarios/broken-socket-*.toml and works-socket-gid-www-data.toml,
-works-chown-socket.toml.
+Verified end to end: tests/e2e/scenarios/broken-socket-*.toml (including
+broken-socket-dir-not-traversable.toml), works-socket-gid-www-data.toml, works-chown-socket.toml.
 """
 
+import posixpath
 import re
 
 from heatlint.check import Problem
@@ -40,7 +46,7 @@ NAME = "unix-socket-permission"
 SEVERITY = "error"
 SUMMARY = "uwsgi unix socket Apache's user cannot write to (HTTP 503 Permission denied)"
 
-DEFAULT_MODE = 0o755  # 0777 & ~022
+DEFAULT_MODE = 0o755  # 0777 & ~022; also systemd-tmpfiles' default for a directory
 
 
 def _mode(app):
@@ -65,6 +71,38 @@ def _owner(app) -> tuple[str, str]:
     return (uid.value.strip() if uid else ""), (gid.value.strip() if gid else "")
 
 
+def _run_path(path: str) -> str:
+    """/var/run is a link to /run."""
+    return "/run" + path[len("/var/run"):] if path == "/var/run" or path.startswith("/var/run/") else path
+
+
+def _may(mode: int, owner: str, owner_group: str, user: str, group: str, bit: int) -> bool:
+    """Does ``user``/``group`` get permission ``bit`` (4 read, 2 write, 1 search) by ``mode``?"""
+    return bool(mode & bit or (mode & bit << 3 and owner_group == group)
+                or (mode & bit << 6 and owner == user))
+
+
+def _closed_directory(deployment, socket_path: str, user: str, group: str):
+    """The first directory above the socket that tmpfiles.d creates without search permission
+    for Apache's user, or None."""
+    made = {}
+    for rd in deployment.runtime_dirs:  # a later line for the same path wins, as in systemd
+        made[_run_path(rd.path.rstrip("/"))] = rd
+    directory = posixpath.dirname(_run_path(socket_path))
+    chain = []
+    while directory not in ("/", ""):
+        chain.append(directory)
+        directory = posixpath.dirname(directory)
+    for directory in reversed(chain):
+        rd = made.get(directory)
+        if rd is None:
+            continue
+        mode = DEFAULT_MODE if rd.mode is None else rd.mode
+        if not _may(mode, rd.user or "root", rd.group or "root", user, group, 1):
+            return rd, mode
+    return None
+
+
 def check(deployment):
     user, group = apache_identity(deployment)
     seen = set()
@@ -73,13 +111,24 @@ def check(deployment):
             if listener.endpoint.transport != "unix" or id(listener) in seen:
                 continue
             seen.add(id(listener))
+            closed = _closed_directory(deployment, listener.endpoint.path, user, group)
+            if closed is not None and id(closed[0]) not in seen:
+                rd, mode = closed
+                seen.add(id(rd))
+                yield Problem(
+                    f"{rd.path} is created {mode:04o} {rd.user or 'root'}:{rd.group or 'root'}, and the "
+                    f"socket {listener.address} is inside it: Apache's user {user} (group {group}) "
+                    "cannot enter the directory, so requests get 503 (\"(13)Permission denied: "
+                    "AH02454\") whatever the socket's own mode; make it 0755", rd.location,
+                    (Note(listener.location, "uwsgi binds the socket here"),
+                     Note(route.location, "Apache connects here")))
             mode, chmod = _mode(app)
             if mode is None or mode & 0o002:
                 continue
             owner, owner_group = _owner(app)
             if owner.isdigit() or owner_group.isdigit():
                 continue  # numeric ids: which names they are is on the host, not in these files
-            if (mode & 0o200 and owner == user) or (mode & 0o020 and owner_group == group):
+            if _may(mode, owner, owner_group, user, group, 2):
                 continue
             how = f"`chmod-socket = {chmod.value}`" if chmod else "no `chmod-socket` (mode 0755)"
             if owner:

@@ -13,6 +13,7 @@ from ..source import InputProblem, Location, Note
 from .apache import INCLUDE_CODE, READ_CODE, ApacheResolver, decode
 from .modules import DEBIAN_STATIC, REDHAT_STATIC
 from .sites import debian_sites, redhat_sites
+from .tmpfiles import runtime_dirs
 from .uwsgi import resolve_app
 
 LINK_CODE = "HL005"
@@ -137,6 +138,16 @@ def build(target: Target) -> Deployment:
     for path in target.heat_conf:
         deployment.heat_urls.extend(_heat_urls(fs, path))
         deployment.files.append(fs.shown(path))
+    for path in target.tmpfiles:
+        shown = fs.shown(path)
+        try:
+            text, _ = decode(fs.read_bytes(path), shown)
+        except OSError:
+            continue  # not configuration heatlint checks: an unreadable one is not reported
+        dirs = runtime_dirs(text, shown)
+        if dirs:
+            deployment.runtime_dirs.extend(dirs)
+            deployment.files.append(shown)
     deployment.problems.extend(_text_link_problems(fs))
     for parsed in resolver.parsed_files.values():  # every Apache file read, sites-available included
         if parsed is not None:
