@@ -47,6 +47,7 @@ import urllib.request
 
 ENV = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C"}
 APACHE_PIDFILE = "/run/apache2/apache2.pid"
+APACHE_ERROR_LOG = "/var/log/apache2/error.log"
 
 
 def run(cmd: list[str], timeout: float = 20, **kw) -> dict:
@@ -359,16 +360,20 @@ def main() -> int:
             started.append(start_uwsgi(item, logdir))
         start = run(["apache2ctl", "start"], timeout=30)
         running = False
-        deadline = time.monotonic() + (8 if start["rc"] == 0 else 0)
-        while time.monotonic() < deadline:  # httpd writes its pid file after it detaches
+        deadline = time.monotonic() + (20 if start["rc"] == 0 else 0)
+        while time.monotonic() < deadline:
+            # httpd writes its pid file after it detaches, and logs "resuming normal operations"
+            # once its listeners are open: only then is a refused connection the scenario's.
             pid = apache_pid()
-            if pid is not None and alive(pid):
+            if pid is not None and alive(pid) and "AH00489" in read(APACHE_ERROR_LOG):
                 running = True
+                break
+            if pid is not None and not alive(pid):
                 break
             time.sleep(0.05)
         ports = sorted({r.get("port", 80) for r in spec["requests"]})
         result["apache"] = dict(start, running=running,
-                                listening={str(p): running and wait_port(p, 5) for p in ports})
+                                listening={str(p): running and wait_port(p, 1) for p in ports})
         if running:
             result["requests"] = [request(r) for r in spec["requests"]]
             if spec.get("concurrency"):
@@ -379,7 +384,7 @@ def main() -> int:
     finally:
         result["apache_stopped"] = stop_apache()
         result["uwsgi"] = [stop_uwsgi(s) for s in started]
-        result["error_log"] = read("/var/log/apache2/error.log").splitlines()
+        result["error_log"] = read(APACHE_ERROR_LOG).splitlines()
         result["leftovers"] = leftovers()
     json.dump(result, sys.stdout)
     return 0
