@@ -19,7 +19,7 @@ from ..model import (ApacheConfig, ApacheDirective, Condition, Listener, LoadedM
 from ..parse.apache import (CONDITIONAL_SECTIONS, SYNTAX_CODE, ApacheFile, Directive, Node, Section,
                             parse_apache)
 from ..parse.words import split_words
-from ..source import InputProblem, Location
+from ..source import InputProblem, Location, Note
 from .aprmatch import fnmatch as aprmatch
 from .aprmatch import fnmatch_test
 from .endpoints import parse_proxy_url
@@ -33,6 +33,7 @@ _VAR = re.compile(r"\$\{([^}]*)\}")
 _OWN_RULES = ("proxypass", "wsgi")
 
 INCLUDE_CODE = "HL004"
+CYCLE_CODE = "HL008"
 READ_CODE = "HL003"
 
 
@@ -125,6 +126,9 @@ class ApacheResolver:
             self.config.modules[name] = LoadedModule(name, "", None)
         self.problems: list[InputProblem] = []
         self.read_paths: list[str] = []  # host paths, in the order httpd reads them
+        self._reading: list[str] = []  # files being read now, outermost first (cycle check)
+        # The first Include executed in each file of _reading: where httpd's depth limit hits.
+        self._first_include: list[Location | None] = []
         self.parsed_files = cache if cache is not None else {}
 
     # -- files ---------------------------------------------------------------------------------
@@ -156,7 +160,13 @@ class ApacheResolver:
         self.read_paths.append(host_path)
         self.config.includes.append(parsed.path)
         self.problems.extend(parsed.problems)
-        self._walk(parsed.nodes, ctx, include_depth)
+        self._reading.append(self.fs.resolve(host_path) or host_path)
+        self._first_include.append(None)
+        try:
+            self._walk(parsed.nodes, ctx, include_depth)
+        finally:
+            self._reading.pop()
+            self._first_include.pop()
 
     # -- variables -----------------------------------------------------------------------------
     def expand(self, text: str, where: Location) -> str:
@@ -373,7 +383,28 @@ class ApacheResolver:
         pattern = args[0] if args[0].startswith("/") else posixpath.join(self.server_root, args[0])
         pattern = posixpath.normpath(pattern)
         files, error = self._expand_include(pattern, optional)
+        if self._first_include and self._first_include[-1] is None:
+            self._first_include[-1] = httpd_location(d)
         for path in files:
+            final = self.fs.resolve(path) or path
+            if final in self._reading:
+                # httpd recurses until "Exceeded maximum include depth of 128" and refuses to
+                # start; following a cycle whose files include several others grows
+                # exponentially, so stop at the first repetition and say what loops. httpd
+                # names the first Include of the file it reads at depth 128: going round the
+                # cycle, that is the file found by counting on from here.
+                start = self._reading.index(final)
+                here = len(self._reading) - 1
+                at = start + (MAX_INCLUDE_DEPTH - 1 - here) % (here - start + 1)
+                where = self._first_include[at] or httpd_location(d)
+                self.problems.append(InputProblem(
+                    CYCLE_CODE, f"an Include cycle: {d.name} {args[0]} includes "
+                    f"{self.fs.shown(path)}, which is already being read, so httpd goes round "
+                    "until it refuses this Include (\"Exceeded maximum include depth of 128, There "
+                    "appears to be a recursion.\")", where,
+                    (Note(httpd_location(d), "the Include that closes the cycle"),)
+                    if where != httpd_location(d) else ()))
+                continue
             self._read_file(path, include_depth + 1, ctx)
         if error:
             self.problems.append(InputProblem(INCLUDE_CODE, f"{d.name} {args[0]}: {error}",
