@@ -129,6 +129,7 @@ class ApacheResolver:
         self._reading: list[str] = []  # files being read now, outermost first (cycle check)
         # The first Include executed in each file of _reading: where httpd's depth limit hits.
         self._first_include: list[Location | None] = []
+        self._cycles_reported: set[Location] = set()
         self.parsed_files = cache if cache is not None else {}
 
     # -- files ---------------------------------------------------------------------------------
@@ -397,6 +398,9 @@ class ApacheResolver:
                 here = len(self._reading) - 1
                 at = start + (MAX_INCLUDE_DEPTH - 1 - here) % (here - start + 1)
                 where = self._first_include[at] or httpd_location(d)
+                if where in self._cycles_reported:
+                    continue  # one finding per refused Include, however many routes lead to it
+                self._cycles_reported.add(where)
                 self.problems.append(InputProblem(
                     CYCLE_CODE, f"an Include cycle: {d.name} {args[0]} includes "
                     f"{self.fs.shown(path)}, which is already being read, so httpd goes round "
