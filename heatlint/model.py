@@ -198,6 +198,8 @@ class ApacheConfig:
     runtime_dir: str = ""  # DefaultRuntimeDir: where relative unix: socket paths point
     run_user: str = ""
     duplicate_loads: list[LoadedModule] = field(default_factory=list)  # AH01574: skipped
+    # WSGI* directives a false conditional removed: like dropped routes, the silent 404 to explain.
+    dropped_wsgi: list[tuple[ApacheDirective, Condition]] = field(default_factory=list)
     undefined_variables: list[tuple[str, Location]] = field(default_factory=list)  # ${NAME}: AH00111
     wsgi_daemons: list[WsgiDaemon] = field(default_factory=list)  # active ones, in order
     wsgi_process_groups: list[WsgiProcessGroup] = field(default_factory=list)

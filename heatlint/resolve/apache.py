@@ -326,6 +326,9 @@ class ApacheResolver:
                 self._walk_dropped(child, inner)
         elif node.lname in ("proxypass", "proxypassmatch", "sethandler"):
             self._collect(node.name, node.lname, node.args, node.location, ctx)
+        elif node.lname.startswith("wsgi"):
+            self.config.dropped_wsgi.append((ApacheDirective(
+                node.name, tuple(node.args), node.location, node.end_line, ctx.depth), ctx.dropped_by))
 
     # -- conditionals --------------------------------------------------------------------------
     def _condition(self, name: str, argument: str) -> tuple[bool, str]:
