@@ -6,7 +6,7 @@ import difflib
 from typing import Iterator
 
 from heatlint.check import Problem
-from heatlint.model import Deployment, ProxyRoute, UwsgiApp, UwsgiListener
+from heatlint.model import Deployment, Endpoint, ProxyRoute, UwsgiApp, UwsgiListener
 from heatlint.resolve.endpoints import is_local, socket_key, tcp_reaches
 
 # What each proxy scheme speaks on the wire, to compare with what a uwsgi listener expects.
@@ -77,8 +77,25 @@ def checkable_backend(deployment: Deployment, route: ProxyRoute) -> bool:
     return is_local(ep.host)
 
 
-def similarity_distance(a: str, b: str) -> float:
-    return 1.0 - difflib.SequenceMatcher(None, a, b).ratio()
+def _distance(listener: Endpoint, target: Endpoint) -> float:
+    if target.transport == "tcp":
+        return abs((listener.port or 0) - (target.port or 0))
+    return 1.0 - difflib.SequenceMatcher(None, listener.path, target.path).ratio()
+
+
+def unserved_routes(deployment: Deployment, transport: str
+                    ) -> Iterator[tuple[ProxyRoute, tuple[UwsgiApp, UwsgiListener] | None]]:
+    """Live routes to a local ``transport`` backend that no uwsgi listener serves, each with the
+    listener closest to what it asked for (None when the deployment has none of that kind)."""
+    candidates = all_listeners(deployment, transport)
+    for route in live_routes(deployment):
+        ep = route.endpoint
+        if ep is None or ep.transport != transport or not checkable_backend(deployment, route):
+            continue
+        if backends(deployment, route):
+            continue
+        nearest = min(candidates, key=lambda c: _distance(c[1].endpoint, ep)) if candidates else None
+        yield route, nearest
 
 
 def all_listeners(deployment: Deployment, transport: str) -> list[tuple[UwsgiApp, UwsgiListener]]:

@@ -18,7 +18,7 @@ Fixed: the same port on both sides.
 from heatlint.check import Problem
 from heatlint.source import Note
 
-from ._common import all_listeners, backends, checkable_backend, live_routes, route_label
+from ._common import route_label, unserved_routes
 
 CODE = "HL301"
 NAME = "no-app-on-port"
@@ -27,18 +27,12 @@ SUMMARY = "proxy target port where no uwsgi app listens (HTTP 503)"
 
 
 def check(deployment):
-    candidates = all_listeners(deployment, "tcp")
-    for route in live_routes(deployment):
-        ep = route.endpoint
-        if ep is None or ep.transport != "tcp" or not checkable_backend(deployment, route):
-            continue
-        if backends(deployment, route):
-            continue
-        related = ()
-        hint = ""
-        if candidates:
-            app, listener = min(candidates, key=lambda c: abs((c[1].endpoint.port or 0) - ep.port))
+    for route, nearest in unserved_routes(deployment, "tcp"):
+        related, hint = (), ""
+        if nearest is not None:
+            app, listener = nearest
             hint = f"; the nearest uwsgi listener is {listener.address} ({listener.option} in {app.path})"
             related = (Note(listener.location, "uwsgi listens here"),)
-        yield Problem(f"`{route_label(route)}` connects to {ep}, where no uwsgi app of this deployment "
-                      f"listens: requests get 503 (connection refused){hint}", route.location, related)
+        yield Problem(f"`{route_label(route)}` connects to {route.endpoint}, where no uwsgi app of this "
+                      f"deployment listens: requests get 503 (connection refused){hint}",
+                      route.location, related)

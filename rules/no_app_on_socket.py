@@ -17,7 +17,7 @@ Fixed: the same path on both sides.
 from heatlint.check import Problem
 from heatlint.source import Note
 
-from ._common import all_listeners, backends, checkable_backend, live_routes, route_label, similarity_distance
+from ._common import route_label, unserved_routes
 
 CODE = "HL302"
 NAME = "no-app-on-socket"
@@ -26,19 +26,12 @@ SUMMARY = "proxy target unix socket that no uwsgi app binds (HTTP 503)"
 
 
 def check(deployment):
-    candidates = all_listeners(deployment, "unix")
-    for route in live_routes(deployment):
-        ep = route.endpoint
-        if ep is None or ep.transport != "unix" or not checkable_backend(deployment, route):
-            continue
-        if backends(deployment, route):
-            continue
-        related = ()
-        hint = ""
-        if candidates:
-            app, listener = min(candidates, key=lambda c: similarity_distance(c[1].endpoint.path, ep.path))
+    for route, nearest in unserved_routes(deployment, "unix"):
+        related, hint = (), ""
+        if nearest is not None:
+            app, listener = nearest
             hint = f"; the closest socket a uwsgi app binds is {listener.address} ({app.path})"
             related = (Note(listener.location, "uwsgi binds this socket"),)
-        yield Problem(f"`{route_label(route)}` connects to the unix socket {ep.path}, which no uwsgi app "
-                      f"of this deployment binds: requests get 503 (AH02454 No such file or "
-                      f"directory){hint}", route.location, related)
+        yield Problem(f"`{route_label(route)}` connects to the unix socket {route.endpoint.path}, which "
+                      f"no uwsgi app of this deployment binds: requests get 503 (AH02454 No such file "
+                      f"or directory){hint}", route.location, related)
