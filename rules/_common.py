@@ -127,13 +127,14 @@ def vhost_ports(address: str) -> int | None:
 WILDCARD_LISTEN = {"*", "0.0.0.0", "::", "[::]"}
 
 
-def apache_identity(deployment: Deployment) -> tuple[str, str]:
+def apache_identity(deployment: Deployment, user: str = "", group: str = "") -> tuple[str, str]:
     """The user and group httpd's children run as (they open backend connections): ``User`` and
-    ``Group`` after envvars, else the layout's packaged default."""
+    ``Group`` after envvars; else ``user``/``group`` (the apache-user / apache-group settings);
+    else the layout's packaged default."""
     apache = deployment.apache
     default = "apache" if apache.layout == "redhat" else "www-data"
-    user = apache.run_user if apache.run_user and "${" not in apache.run_user else default
-    group = default
+    user = apache.run_user if apache.run_user and "${" not in apache.run_user else (user or default)
+    group = group or (user if user != default else default)
     for d in apache.directives:
         if d.name.lower() == "group" and d.depth == 0 and d.args and "${" not in d.args[0]:
             group = d.args[0]

@@ -8,7 +8,9 @@ it runs as (``uid``, else whoever started it: root, or the service's ``User=``) 
 ``g+w``) and the mode has no ``o+w``, every request gets **503**: "(13)Permission denied: AH02454:
 uwsgi: attempt to connect to Unix domain socket …".
 
-The owner is taken from ``chown-socket``, else ``uid``/``gid``; without them the socket belongs to
+Apache's user comes from the tree's ``User``/``Group`` (after envvars); where the tree does not say
+(loose snippets), the settings ``apache-user`` and ``apache-group`` name it, else the layout's
+default. The owner is taken from ``chown-socket``, else ``uid``/``gid``; without them the socket belongs to
 the user that starts uwsgi, which these files do not say: only a mode that lets anyone write
 (``chmod-socket = 666``) is then known to work.
 
@@ -45,6 +47,9 @@ CODE = "HL454"
 NAME = "unix-socket-permission"
 SEVERITY = "error"
 SUMMARY = "uwsgi unix socket Apache's user cannot write to (HTTP 503 Permission denied)"
+# Who Apache runs as when the tree does not say (no User line, or loose snippets); "" means the
+# layout's default: www-data on Debian, apache on Red Hat.
+OPTIONS = {"apache-user": "", "apache-group": ""}
 
 DEFAULT_MODE = 0o755  # 0777 & ~022; also systemd-tmpfiles' default for a directory
 
@@ -103,8 +108,8 @@ def _closed_directory(deployment, socket_path: str, user: str, group: str):
     return None
 
 
-def check(deployment):
-    user, group = apache_identity(deployment)
+def check(deployment, options):
+    user, group = apache_identity(deployment, options["apache-user"], options["apache-group"])
     seen = set()
     for route in live_routes(deployment):
         for app, listener in backends(deployment, route):
