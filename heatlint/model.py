@@ -200,6 +200,9 @@ class ApacheConfig:
     duplicate_loads: list[LoadedModule] = field(default_factory=list)  # AH01574: skipped
     # WSGI* directives a false conditional removed: like dropped routes, the silent 404 to explain.
     dropped_wsgi: list[tuple[ApacheDirective, Condition]] = field(default_factory=list)
+    # WSGIScriptAlias targets: "file", "dir", "missing", or "unknown" when the checked tree does
+    # not hold that part of the file system at all (only /etc, say).
+    script_states: dict[str, str] = field(default_factory=dict)
     undefined_variables: list[tuple[str, Location]] = field(default_factory=list)  # ${NAME}: AH00111
     wsgi_daemons: list[WsgiDaemon] = field(default_factory=list)  # active ones, in order
     wsgi_process_groups: list[WsgiProcessGroup] = field(default_factory=list)
@@ -242,6 +245,9 @@ class UwsgiApp:
     location: Location  # the section header
     options: list[UwsgiOption] = field(default_factory=list)
     listeners: list[UwsgiListener] = field(default_factory=list)
+    # Debian's uwsgi service starts only /etc/uwsgi/apps-enabled: False for an app that is merely
+    # in apps-available, True when linked, None outside that layout.
+    enabled: bool | None = None
 
     def get(self, name: str) -> UwsgiOption | None:
         """The effective value of a scalar option (the last one wins), by canonical name."""

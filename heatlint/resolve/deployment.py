@@ -71,6 +71,19 @@ def _heat_urls(fs, path: str) -> list[HeatUrl]:
             if (o.section, o.key) in HEAT_URL_OPTIONS and o.value]
 
 
+UWSGI_AVAILABLE, UWSGI_ENABLED = "/etc/uwsgi/apps-available", "/etc/uwsgi/apps-enabled"
+
+
+def _script_state(fs, script: str) -> str:
+    if not script.startswith("/"):
+        return "unknown"
+    top = "/" + script.strip("/").split("/", 1)[0]
+    if fs.kind(top) != "dir":
+        return "unknown"  # the checked tree does not hold /usr (or /opt …) at all
+    kind = fs.kind(script)
+    return {"file": "file", "dir": "dir", "other": "file"}.get(kind, "missing")
+
+
 def build(target: Target) -> Deployment:
     fs = target.fs
     if target.whole_tree:
@@ -111,7 +124,14 @@ def build(target: Target) -> Deployment:
 
     deployment = Deployment(target.name, config, problems=list(problems),
                             files=list(config.includes))
+    enabled_apps = {fs.resolve(posixpath.join(UWSGI_ENABLED, name))
+                    for name in fs.listdir(UWSGI_ENABLED) or []} if target.whole_tree else set()
+    read_inis: set[str] = set()
     for path in target.ini_files:
+        final = fs.resolve(path) or path
+        if final in read_inis:
+            continue  # apps-enabled/x.ini links to apps-available/x.ini: one app, not two
+        read_inis.add(final)
         shown = fs.shown(path)
         try:
             text, ini_problems = decode(fs.read_bytes(path), shown)
@@ -134,7 +154,14 @@ def build(target: Target) -> Deployment:
         deployment.suppressions.extend(ini.suppressions)
         app = resolve_app(ini, path) if not ini_problems else None
         if app is not None:
+            if target.whole_tree and path.startswith(UWSGI_AVAILABLE + "/"):
+                app.enabled = final in enabled_apps
+            elif target.whole_tree and path.startswith(UWSGI_ENABLED + "/"):
+                app.enabled = True
             deployment.apps.append(app)
+    if target.whole_tree:
+        for alias in config.wsgi_script_aliases:
+            config.script_states[alias.script] = _script_state(fs, alias.script)
     for path in target.heat_conf:
         deployment.heat_urls.extend(_heat_urls(fs, path))
         deployment.files.append(fs.shown(path))
