@@ -179,3 +179,18 @@ def test_a_variable_can_name_the_directive(tmp_path):
     assert errors(d) == []
     assert [(x.name, x.args) for x in d.apache.directives] == [("KeepAlive", ("Off",)),
                                                               ("Timeout", ("5",))]
+
+
+def test_include_cycle_is_refused_at_the_include_httpd_runs_at_depth_128(tmp_path):
+    d = deployment(tmp_path, {MAIN: BASE + "IncludeOptional nothing/*.conf\n"
+                                           "Include /etc/apache2/apache2.conf\n"})
+    assert errors(d) == [("HL008", "apache2.conf", 2)]
+
+
+def test_a_cycle_is_followed_while_it_changes_what_httpd_reads(tmp_path):
+    # The second time round ServerRoot is /etc/other: ports.conf is no longer found there.
+    d = deployment(tmp_path, {MAIN: BASE + "Include ports.conf\nServerRoot /etc/other\n"
+                                           "Include /etc/apache2/apache2.conf\n",
+                              "etc/apache2/ports.conf": "Listen 80\n",
+                              "etc/other/README": "not a configuration\n"})
+    assert ("HL004", "apache2.conf", 2) in errors(d)

@@ -126,9 +126,13 @@ class ApacheResolver:
             self.config.modules[name] = LoadedModule(name, "", None)
         self.problems: list[InputProblem] = []
         self.read_paths: list[str] = []  # host paths, in the order httpd reads them
-        self._reading: list[str] = []  # files being read now, outermost first (cycle check)
-        # The first Include executed in each file of _reading: where httpd's depth limit hits.
-        self._first_include: list[Location | None] = []
+        # Files being read now, outermost first, each with the read state it was entered in: a
+        # file entered again in the same state is a cycle that can only repeat itself.
+        self._reading: list[tuple] = []
+        # Per (file, state) read, its Include/IncludeOptional in order with the files each
+        # reads: enough to tell where httpd's depth limit stops an Include cycle.
+        self._include_events: dict[tuple, list[tuple[Location, list[tuple]]]] = {}
+        self._recording: list[bool] = []
         self._cycles_reported: set[Location] = set()
         self.parsed_files = cache if cache is not None else {}
 
@@ -161,13 +165,16 @@ class ApacheResolver:
         self.read_paths.append(host_path)
         self.config.includes.append(parsed.path)
         self.problems.extend(parsed.problems)
-        self._reading.append(self.fs.resolve(host_path) or host_path)
-        self._first_include.append(None)
+        key = (self.fs.resolve(host_path) or host_path, self._state())
+        self._reading.append(key)
+        # Recorded on the first reading only: the one httpd's own recursion reaches first.
+        self._recording.append(key not in self._include_events)
+        self._include_events.setdefault(key, [])
         try:
             self._walk(parsed.nodes, ctx, include_depth)
         finally:
             self._reading.pop()
-            self._first_include.pop()
+            self._recording.pop()
 
     # -- variables -----------------------------------------------------------------------------
     def expand(self, text: str, where: Location) -> str:
@@ -387,20 +394,17 @@ class ApacheResolver:
         pattern = args[0] if args[0].startswith("/") else posixpath.join(self.server_root, args[0])
         pattern = posixpath.normpath(pattern)
         files, error = self._expand_include(pattern, optional)
-        if self._first_include and self._first_include[-1] is None:
-            self._first_include[-1] = httpd_location(d)
-        for path in files:
-            final = self.fs.resolve(path) or path
-            if final in self._reading:
+        state = self._state()
+        keys = [(self.fs.resolve(path) or path, state) for path in files]
+        if self._recording and self._recording[-1]:
+            self._include_events[self._reading[-1]].append((httpd_location(d), keys))
+        for path, key in zip(files, keys):
+            if key in self._reading:
                 # httpd recurses until "Exceeded maximum include depth of 128" and refuses to
                 # start; following a cycle whose files include several others grows
-                # exponentially, so stop at the first repetition and say what loops. httpd
-                # names the first Include of the file it reads at depth 128: going round the
-                # cycle, that is the file found by counting on from here.
-                start = self._reading.index(final)
-                here = len(self._reading) - 1
-                at = start + (MAX_INCLUDE_DEPTH - 1 - here) % (here - start + 1)
-                where = self._first_include[at] or httpd_location(d)
+                # exponentially, so stop at the first repetition and say what loops, at the
+                # Include httpd refuses: the first one it runs in a file read at depth 128.
+                where = self._depth_limit_hit(self._reading[0], 0, {}) or httpd_location(d)
                 if where in self._cycles_reported:
                     continue  # one finding per refused Include, however many routes lead to it
                 self._cycles_reported.add(where)
@@ -416,6 +420,28 @@ class ApacheResolver:
         if error:
             self.problems.append(InputProblem(INCLUDE_CODE, f"{d.name} {args[0]}: {error}",
                                               httpd_location(d)))
+
+    def _state(self) -> tuple:
+        """What decides how a file reads: ServerRoot, the defines and variables, the modules."""
+        return (self.server_root, tuple(sorted(self.defines)), tuple(sorted(self.variables.items())),
+                tuple(sorted(self.config.modules)))
+
+    def _depth_limit_hit(self, file: tuple, depth: int, seen: dict) -> Location | None:
+        """The first Include httpd runs in a file read at depth 128 (AP_MAX_INCLUDE_DEPTH), going
+        through the files in httpd's order from ``file`` read at ``depth``; None if none is."""
+        key = (file, depth)
+        if key not in seen:
+            seen[key] = None
+            for where, files in self._include_events.get(file, []):
+                if depth >= MAX_INCLUDE_DEPTH:
+                    seen[key] = where
+                    break
+                hit = next((h for f in files if (h := self._depth_limit_hit(f, depth + 1, seen))),
+                           None)
+                if hit is not None:
+                    seen[key] = hit
+                    break
+        return seen[key]
 
     def _expand_include(self, pattern: str, optional: bool) -> tuple[list[str], str]:
         """httpd's ap_process_fnmatch_configs: the files an Include reads, in order, and the first

@@ -25,7 +25,7 @@ from heatlint.resolve.deployment import build
 from heatlint.resolve.modules import DEBIAN_STATIC
 
 # Rules whose findings mean "httpd -t refuses this configuration".
-REFUSAL_CODES = {"HL001", "HL003", "HL004", "HL120", "HL320"}
+REFUSAL_CODES = {"HL001", "HL003", "HL004", "HL008", "HL120", "HL320"}
 # Module rules that report a directive of a module that is not loaded ("Invalid command" when the
 # directive is effective; a silently dropped route when it sits in a false <IfModule>).
 MODULE_CODES = {"HL101", "HL103"}

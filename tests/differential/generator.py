@@ -371,7 +371,7 @@ class _Writer:
         elif self.chance(0.1) and arg.startswith("!") and kind != "IfVersion":
             self.features.add("negation-with-space")
             opening = f"{indent}<{kind} ! {arg[1:]}>"
-        if (self.chance(0.1) and kind in ("IfModule", "IfDefine") and not arg.startswith("!")
+        if (self.chance(0.1) and kind in ("IfModule", "IfDefine") and not arg.startswith(("!", '"'))
                 and ctx in ("server", "vhost")):
             self.features.add("variable-in-section")
             name = f"GS{self.uid()}"
@@ -443,7 +443,7 @@ class _Writer:
             name = self.pick(sorted(self.env))
             if self.chance(0.5):
                 return self.line("UnDefine", name)
-            return self.line("Define", name, *(["shadow"] * self.rng.randint(0, 1)))
+            return self.line("Define", name, *(["gen-shadow"] * self.rng.randint(0, 1)))
         r = self.rng.random()
         if r < 0.25:
             self.features.add("UnDefine")

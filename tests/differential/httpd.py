@@ -24,6 +24,7 @@ import shlex
 import shutil
 import stat
 import subprocess
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,13 @@ def skip_reason() -> str | None:
         return "not root: apache2 runs in a private mount namespace (unshare -m, mount)"
     if shutil.which("unshare") is None:
         return "unshare is not installed (Debian package util-linux)"
+    with tempfile.TemporaryDirectory() as empty:
+        probe = subprocess.run(["unshare", "-m", "--propagation", "private", "/bin/sh", "-c",
+                                f"mount -t overlay overlay -o lowerdir={empty}:/etc /etc"],
+                               capture_output=True, text=True)
+    if probe.returncode != 0:
+        return ("cannot lay a tree over /etc in a private mount namespace (unshare -m, overlayfs): "
+                + (probe.stderr.strip() or f"exit {probe.returncode}"))
     return None
 
 

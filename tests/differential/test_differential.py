@@ -142,8 +142,10 @@ def test_corpus_comparison_covers_what_it_claims(corpus_outcomes):
 # -- generated trees ---------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def generated(tmp_path_factory) -> dict[int, tuple[generator.Tree, compare.Outcome]]:
-    base = tmp_path_factory.mktemp("differential")
+def generated():
+    # Not pytest's tmp_path: its clean-up of old sessions may remove a folder a concurrent
+    # session still uses. Trees that agree are removed; the others stay for inspection.
+    base = Path(tempfile.mkdtemp(prefix="heatlint-differential-"))
 
     def one(index: int):
         tree = generator.generate(SEED, index, base / f"tree-{index:04d}")
@@ -154,7 +156,9 @@ def generated(tmp_path_factory) -> dict[int, tuple[generator.Tree, compare.Outco
     for index, (tree, outcome) in results.items():
         if not outcome.differences:
             shutil.rmtree(tree.root, ignore_errors=True)
-    return results
+    yield results
+    if not any(base.iterdir()):
+        base.rmdir()
 
 
 @pytest.mark.parametrize("index", range(COUNT))
