@@ -10,7 +10,6 @@ of the errors that mean "httpd will not start".
 from __future__ import annotations
 
 import ipaddress
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field

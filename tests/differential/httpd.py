@@ -25,7 +25,6 @@ import shutil
 import stat
 import subprocess
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -224,12 +223,6 @@ def run_httpd(root: Path, layout: Layout, timeout: float = 60) -> HttpdRun:
     run = HttpdRun(proc.returncode, proc.stdout, proc.stderr)
     parse_output(run)
     return run
-
-
-def run_many(jobs: list[tuple[Path, Layout]], workers: int | None = None) -> list[HttpdRun]:
-    workers = workers or max(2, os.cpu_count() or 2)
-    with ThreadPoolExecutor(workers) as pool:
-        return list(pool.map(lambda job: run_httpd(*job), jobs))
 
 
 # -- reading the dumps -------------------------------------------------------------------------
