@@ -8,9 +8,11 @@ what was read before this file.
 
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass, field
 
-from lark import Token, Transformer
+from lark import Transformer
 from lark.exceptions import UnexpectedInput
 
 from ..source import InputProblem, Location, Suppression
@@ -22,6 +24,8 @@ SYNTAX_CODE = "HL001"
 # Sections httpd evaluates while reading (their body is read or skipped, never kept).
 CONDITIONAL_SECTIONS = {"ifmodule", "ifdefine", "ifversion", "iffile", "ifdirective", "ifsection"}
 _TRIM = " \t\r\n\f\v"
+_TAG = re.compile(r"[^ \t\r\n\f\v]*")  # a section tag: up to the first space (apr_isspace)
+START = ("start", "words")  # the grammar's start symbols: statements, and the words of one
 
 
 @dataclass(slots=True)
@@ -68,20 +72,29 @@ class ApacheFile:
 
 class _Statements(Transformer):
     __visit_tokens__ = False  # tokens pass through untouched: no per-token callback
-    """Runs inside the LALR parser: each rule becomes a (kind, tokens) pair, nothing more."""
+    """Runs inside the LALR parser: each statement becomes a (kind, token) pair, nothing more."""
 
     def directive(self, toks):
-        return ("d", toks)
+        return ("d", toks[0])
 
     def section_open(self, toks):
-        return ("o", toks)
+        return ("o", toks[0])
 
     def section_close(self, toks):
-        return ("c", toks)
+        return ("c", toks[0])
 
     def start(self, items):
         # Statements, and the comment tokens that may hold "# heatlint: disable=…".
         return [i for i in items if type(i) is tuple or "heatlint" in i]
+
+
+@functools.lru_cache(maxsize=None)
+def _words_pattern() -> re.Pattern:
+    """A statement's words, cut with the grammar's own word terminals (first match wins, as in
+    the lexer; what matches none of them is the space between words)."""
+    parser = lark_parser("apache", _Statements, START)
+    return re.compile("|".join(f"(?:{parser.get_terminal(name).pattern.to_regexp()})"
+                               for name in ("DQ_WORD", "SQ_WORD", "WORD")))
 
 
 class _LineMap:
@@ -148,7 +161,7 @@ def parse_apache(text: str, path: str) -> ApacheFile:
         return Location(path, line, col, text_line.rstrip("\r"))
 
     try:
-        statements = lark_parser("apache", _Statements).parse(joined)
+        statements = lark_parser("apache", _Statements, START).parse(joined, start="start")
     except UnexpectedInput as exc:  # the grammar accepts any text; this is a safety net
         line, col = lmap.position(exc.line, exc.column) if exc.line > 0 else (1, 1)
         problems.append(InputProblem(SYNTAX_CODE, f"cannot read this line: {exc.__class__.__name__}",
@@ -158,7 +171,7 @@ def parse_apache(text: str, path: str) -> ApacheFile:
     root: list[Node] = []
     stack: list[Section] = []
     children = root
-    logical_lines = joined.split("\n")
+    words_of = _words_pattern().findall
     suppressions: list[Suppression] = []
     pending: list[Suppression] = []  # "disable" comments waiting for the next statement
     for item in statements:
@@ -170,20 +183,25 @@ def parse_apache(text: str, path: str) -> ApacheFile:
                 if not found.whole_file:
                     pending.append(found)
             continue
-        kind, toks = item
-        head: Token = toks[0]
-        line, col = lmap.position(head.line, head.column)
+        kind, tok = item
+        statement = tok.value.rstrip("\n")  # the token holds the line break(s) after it
+        line, col = lmap.position(tok.line, tok.column)
         where = loc(line, col)
-        end_line = lmap.last(head.line)
-        rest = logical_lines[head.line - 1][head.end_column - 1:].lstrip(_TRIM)
+        end_line = lmap.last(tok.line)
         for suppression in pending:
             suppression.target_line = line
         pending.clear()
         if kind == "d":
-            args = [unquote(t.value) for t in toks[1:]]
-            children.append(Directive(unquote(head.value), args, rest, where, end_line))
-        elif kind == "o":
-            name = head.value[1:]
+            words = words_of(statement)
+            rest = statement[len(words[0]):].lstrip(_TRIM)
+            if "\"" in statement or "'" in statement or "\\" in statement:
+                words = [unquote(w) for w in words]
+            children.append(Directive(words[0], words[1:], rest, where, end_line))
+            continue
+        token = _TAG.match(statement).group()
+        rest = statement[len(token):].lstrip(_TRIM)
+        if kind == "o":
+            name = token[1:]
             if name.endswith(">"):
                 name = name[:-1]
                 rest = rest or ">"
@@ -199,7 +217,6 @@ def parse_apache(text: str, path: str) -> ApacheFile:
             stack.append(section)
             children = section.children
         else:
-            token = head.value
             if not token.endswith(">") or len(token) < 4:
                 problems.append(InputProblem(
                     SYNTAX_CODE, f"{token}> directive missing closing '>' (write {token.rstrip('>')}>"
@@ -224,7 +241,7 @@ def parse_apache(text: str, path: str) -> ApacheFile:
                         stack.pop().close_line = line
             closed = stack.pop()
             closed.close_line = line
-            closed.close_exact = logical_lines[head.line - 1].strip(_TRIM) == token
+            closed.close_exact = statement == token
             children = stack[-1].children if stack else root
     # Sections open at the end of the file. A true conditional reads its body up to the end of
     # the file without complaint, whatever is left open inside it; a false one fails ("Expected

@@ -45,7 +45,7 @@ class _Lines(Transformer):
         return ("h", toks[0], None)
 
     def option(self, toks):
-        return ("o", toks[0], toks[1] if len(toks) > 1 else None)
+        return ("=", toks[0], None)  # "key = value" in one token: split below
 
     def bare_option(self, toks):
         return ("b", toks[0], None)
@@ -94,7 +94,7 @@ def parse_ini(text: str, path: str) -> IniFile:
             suppression.target_line = where.line
         pending.clear()
         if kind == "h":
-            header = first.value.rstrip(_STRIP)
+            header = first.value.rstrip(_STRIP + "\n")
             current = header[1:-1]  # uwsgi drops the last character, whatever it is
             sections.append((current, where))
             if not header.endswith("]") or current != current.strip(_STRIP):
@@ -103,7 +103,12 @@ def parse_ini(text: str, path: str) -> IniFile:
                     f"uwsgi reads this header as section {current!r}, not as a clean section name: "
                     "a header must be exactly [name] (no trailing text, no inner spaces)", where))
             continue
-        key = first.value.rstrip(_STRIP) if first is not None else ""
+        if kind == "=":
+            key, _, val = first.value.rstrip("\n").partition("=")
+            key, val = key.rstrip(_STRIP), val.strip(_STRIP)
+            options.append(IniOption(key, val, current, where))
+            continue
+        key = first.value.rstrip(_STRIP + "\n") if first is not None else ""
         val = value.value.rstrip(_STRIP) if value is not None else ""
         options.append(IniOption(key, val, current, where, bare=(kind == "b")))
     return IniFile(path, options, sections, problems, suppressions)
