@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import difflib
 from typing import Iterator
 
@@ -30,15 +31,25 @@ def live_routes(deployment: Deployment) -> Iterator[ProxyRoute]:
             yield route
 
 
-_INDEX: dict[int, tuple[Deployment, dict]] = {}
+_MEMO: dict[tuple[int, str], tuple[Deployment, object]] = {}
 
 
-def _listeners_by_address(deployment: Deployment) -> dict:
-    """(transport, socket path or port) -> listeners, built once per deployment: matching every
-    route against every listener would grow with their product on a thousand vhosts."""
-    cached = _INDEX.get(id(deployment))
+def _memo(deployment: Deployment, what: str, build):
+    """An index built once per deployment (deployments are checked one at a time): looking each
+    route up in it keeps rules linear, where matching every route against every listener would
+    grow with their product on a thousand vhosts."""
+    cached = _MEMO.get((id(deployment), what))
     if cached is not None and cached[0] is deployment:
         return cached[1]
+    if any(d is not deployment for d, _ in _MEMO.values()):
+        _MEMO.clear()
+    value = build(deployment)
+    _MEMO[(id(deployment), what)] = (deployment, value)
+    return value
+
+
+def _index_listeners(deployment: Deployment) -> dict:
+    """(transport, socket path or port) -> listeners."""
     index: dict = {}
     for app in deployment.apps:
         for listener in app.listeners:
@@ -46,9 +57,11 @@ def _listeners_by_address(deployment: Deployment) -> dict:
             if ep is not None:
                 key = ep.port if ep.transport == "tcp" else socket_key(ep.path)
                 index.setdefault((ep.transport, key), []).append((app, listener))
-    _INDEX.clear()  # deployments are checked one at a time
-    _INDEX[id(deployment)] = (deployment, index)
     return index
+
+
+def _listeners_by_address(deployment: Deployment) -> dict:
+    return _memo(deployment, "listeners", _index_listeners)
 
 
 def backends(deployment: Deployment, route: ProxyRoute) -> list[tuple[UwsgiApp, UwsgiListener]]:
@@ -72,7 +85,7 @@ def checkable_backend(deployment: Deployment, route: ProxyRoute) -> bool:
         return True
     if ep.port is None or not 0 < ep.port <= 65535:
         return False  # the port-range rule says what is wrong with it
-    if any(l.port == ep.port for l in deployment.apache.listeners):
+    if ep.port in _memo(deployment, "apache-ports", lambda d: {l.port for l in d.apache.listeners}):
         return False  # Apache proxying to one of its own ports (a TLS front, say)
     return is_local(ep.host)
 
@@ -83,19 +96,64 @@ def _distance(listener: Endpoint, target: Endpoint) -> float:
     return 1.0 - difflib.SequenceMatcher(None, listener.path, target.path).ratio()
 
 
+NEAREST_EXACT = 200  # up to this many listeners, the nearest one is searched among all of them
+NEAREST_WINDOW = 50  # beyond: among this many neighbours each side, by path and by reversed path
+
+
+class _Nearest:
+    """The listener closest to a target, the first in file order among equally close ones.
+    Ports: exact, by bisection. Socket paths (difflib's similarity, which nothing indexes): exact
+    among all listeners when there are few, else among the ones sorting next to the target by
+    path and by reversed path (a typo near the end or near the start of the path), so a tree
+    with thousands of apps does not compare every unserved route with every listener."""
+
+    def __init__(self, candidates: list[tuple[UwsgiApp, UwsgiListener]], transport: str):
+        self.candidates = candidates
+        if transport == "tcp":
+            first: dict[int, int] = {}
+            for i, (_, listener) in enumerate(candidates):
+                first.setdefault(listener.endpoint.port or 0, i)
+            self.first_by_port = first
+            self.ports = sorted(first)
+        elif len(candidates) > NEAREST_EXACT:
+            paths = [listener.endpoint.path for _, listener in candidates]
+            self.by_path = sorted((p, i) for i, p in enumerate(paths))
+            self.by_reversed = sorted((p[::-1], i) for i, p in enumerate(paths))
+
+    def __call__(self, target: Endpoint) -> tuple[UwsgiApp, UwsgiListener] | None:
+        if not self.candidates:
+            return None
+        if target.transport == "tcp":
+            port = target.port or 0
+            at = bisect.bisect_left(self.ports, port)
+            near = self.ports[max(at - 1, 0):at + 1]
+            best = min(abs(p - port) for p in near)
+            return self.candidates[min(self.first_by_port[p] for p in near if abs(p - port) == best)]
+        if len(self.candidates) <= NEAREST_EXACT:
+            shortlist = range(len(self.candidates))
+        else:
+            shortlist = set()
+            for keys, key in ((self.by_path, target.path), (self.by_reversed, target.path[::-1])):
+                at = bisect.bisect_left(keys, (key, -1))
+                shortlist.update(i for _, i in keys[max(at - NEAREST_WINDOW, 0):at + NEAREST_WINDOW])
+        best = min(shortlist, key=lambda i: (_distance(self.candidates[i][1].endpoint, target), i))
+        return self.candidates[best]
+
+
 def unserved_routes(deployment: Deployment, transport: str
                     ) -> Iterator[tuple[ProxyRoute, tuple[UwsgiApp, UwsgiListener] | None]]:
     """Live routes to a local ``transport`` backend that no uwsgi listener serves, each with the
     listener closest to what it asked for (None when the deployment has none of that kind)."""
-    candidates = all_listeners(deployment, transport)
+    nearest = None
     for route in live_routes(deployment):
         ep = route.endpoint
         if ep is None or ep.transport != transport or not checkable_backend(deployment, route):
             continue
         if backends(deployment, route):
             continue
-        nearest = min(candidates, key=lambda c: _distance(c[1].endpoint, ep)) if candidates else None
-        yield route, nearest
+        if nearest is None:
+            nearest = _Nearest(all_listeners(deployment, transport), transport)
+        yield route, nearest(ep)
 
 
 def all_listeners(deployment: Deployment, transport: str) -> list[tuple[UwsgiApp, UwsgiListener]]:

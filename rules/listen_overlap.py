@@ -29,11 +29,12 @@ SUMMARY = "Listen on one address plus Listen on every address, same port (httpd 
 
 
 def check(deployment):
-    listeners = [l for l in deployment.apache.listeners if l.port is not None]
-    for i, later in enumerate(listeners):
-        for earlier in listeners[:i]:
-            if earlier.port != later.port:
-                continue
+    seen = {}  # port -> the Listens for it so far, in configuration order
+    for later in deployment.apache.listeners:
+        if later.port is None:
+            continue
+        earlier_same_port = seen.setdefault(later.port, [])
+        for earlier in earlier_same_port:
             wild = {earlier.address in WILDCARD_LISTEN, later.address in WILDCARD_LISTEN}
             if wild != {True, False}:
                 continue  # identical (HL320), both wildcards (merged), or distinct addresses
@@ -45,3 +46,4 @@ def check(deployment):
                 f"{specific.address}:{later.port}\"); keep only one of them",
                 later.location, (Note(earlier.location, "the other Listen for this port"),))
             break
+        earlier_same_port.append(later)

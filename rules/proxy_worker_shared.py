@@ -52,15 +52,18 @@ def _same_backend(a, b) -> bool:
 
 
 def check(deployment):
-    defined = []  # (route, worker) in configuration order: the first definition owns the name
+    # (scheme, host, port) -> [(route, worker)] in configuration order: the first definition owns
+    # the name. Only workers with the same scheme, host and port can be shared.
+    defined = {}
     for route in live_routes(deployment):
         if route.directive.lower() not in ("proxypass", "proxypassmatch"):
             continue
         worker = _worker(route.url)
         if worker is None:
             continue
-        for earlier, owner in defined:
-            if owner[:3] != worker[:3] or not worker[3].startswith(owner[3]):
+        same_origin = defined.setdefault(worker[:3], [])
+        for earlier, owner in same_origin:
+            if not worker[3].startswith(owner[3]):
                 continue
             if earlier.vhost is not None and earlier.vhost is not route.vhost:
                 continue  # a virtual host's workers are its own; the main server's are everyone's
@@ -75,4 +78,4 @@ def check(deployment):
                 (Note(earlier.location, "the worker is defined here first"),))
             break
         else:
-            defined.append((route, worker))
+            same_origin.append((route, worker))

@@ -29,25 +29,40 @@ def _covers(prefix: str, path: str) -> bool:
     return len(path) == len(prefix) or prefix.endswith("/") or path[len(prefix)] == "/"
 
 
+def _covering_prefixes(path: str):
+    """Every prefix that _covers ``path``: the path itself, and its cuts before or after a '/'."""
+    yield path
+    i = path.find("/")
+    while i >= 0:
+        if i:
+            yield path[:i]
+        if i + 1 < len(path):
+            yield path[:i + 1]
+        i = path.find("/", i + 1)
+
+
 def check(deployment):
     # Inside <Location> the most specific Location wins instead: only server-level rules race.
     server_level = [r for r in deployment.apache.routes if r.active and not r.in_location
                     and r.directive.lower() == "proxypass" and not r.regex and r.path]
+    # The main server's rules apply in every vhost; a vhost's only in itself. So the earlier rules
+    # that can shadow a later one are the main server's and its own vhost's: looked up by scope
+    # (0 for the main server, else the vhost's id) and path, the first rule for each.
+    first = {}
     for i, later in enumerate(server_level):
-        for earlier in server_level[:i]:
-            # The main server's rules apply in every vhost; a vhost's only in itself.
-            if earlier.vhost is not None and earlier.vhost is not later.vhost:
-                continue
+        scopes = (0,) if later.vhost is None else (0, id(later.vhost))
+        hits = [first[(scope, prefix)] for prefix in _covering_prefixes(later.path)
+                for scope in scopes if (scope, prefix) in first]
+        if hits:
+            _, earlier = min(hits, key=lambda hit: hit[0])  # the first match in configuration order
             if earlier.path == later.path:
                 yield Problem(f"`ProxyPass {later.path}` is routed again: the earlier line with the same "
                               "path wins (first match), so this one is dead; remove one of them",
                               later.location, (Note(earlier.location, "matches first"),))
-                break
-            if _covers(earlier.path, later.path):
+            else:
                 what = "this exclusion never applies" if later.url == "!" else "this rule is dead"
                 yield Problem(f"`ProxyPass {later.path}` comes after `ProxyPass {earlier.path}`, which "
                               f"already matches every request under {later.path} (first match "
                               f"wins): {what}; move it above", later.location,
                               (Note(earlier.location, "matches first"),))
-                break
-
+        first.setdefault((0 if later.vhost is None else id(later.vhost), later.path), (i, later))

@@ -21,7 +21,7 @@ Verified end to end: tests/e2e/scenarios/broken-two-apps-one-*.toml.
 """
 
 from heatlint.check import Problem
-from heatlint.resolve.endpoints import same_socket_path, tcp_reaches
+from heatlint.resolve.endpoints import same_socket_path, socket_key, tcp_reaches
 from heatlint.source import Note
 
 CODE = "HL455"
@@ -40,14 +40,20 @@ def _clash(a, b) -> bool:
     return tcp_reaches(a, b) or tcp_reaches(b, a)
 
 
+def _key(ep):
+    """Only listeners with the same key can clash: same socket path, or same port."""
+    return (ep.transport, socket_key(ep.path) if ep.transport == "unix" else ep.port)
+
+
 def check(deployment):
-    bound = []  # (app, listener) of the apps seen so far
+    bound = {}  # _key -> [(app, listener)] of the apps seen so far, in file order
     for app in deployment.apps:
         for listener in app.listeners:
             ep = listener.endpoint
             if ep is None:
                 continue
-            other = next(((o, l) for o, l in bound if o is not app and _clash(l.endpoint, ep)), None)
+            other = next(((o, l) for o, l in bound.get(_key(ep), ())
+                          if o is not app and _clash(l.endpoint, ep)), None)
             if other is None:
                 continue
             first, first_listener = other
@@ -60,4 +66,6 @@ def check(deployment):
                           f"{effect}, so requests reach only one of the two apps; give each app its "
                           "own socket", listener.location,
                           (Note(first_listener.location, "the other app binds it here"),))
-        bound.extend((app, l) for l in app.listeners if l.endpoint is not None)
+        for listener in app.listeners:
+            if listener.endpoint is not None:
+                bound.setdefault(_key(listener.endpoint), []).append((app, listener))

@@ -37,12 +37,16 @@ def check(deployment):
         return  # a loose snippet may use a group defined in a file heatlint was not given
     uses = [(g.group, g.vhost, g.location) for g in apache.wsgi_process_groups]
     uses += [(a.process_group, a.vhost, a.location) for a in apache.wsgi_script_aliases if a.process_group]
+    daemons = {}  # group name -> its definitions
+    for d in apache.wsgi_daemons:
+        daemons.setdefault(d.name, []).append(d)
+    known = None
     for group, vhost, location in uses:
         if group.startswith("%{"):
             continue
-        if any(d.name == group and _visible(d, vhost) for d in apache.wsgi_daemons):
+        if any(_visible(d, vhost) for d in daemons.get(group, ())):
             continue
-        known = ", ".join(sorted({d.name for d in apache.wsgi_daemons})) or "none"
+        known = known or ", ".join(sorted(daemons)) or "none"
         yield Problem(f"no WSGIDaemonProcess group {group!r} is defined where this is used (groups: "
                       f"{known}): every request gets 500 (\"No WSGI daemon process called "
                       f"'{group}' has been configured\")", location)

@@ -144,11 +144,14 @@ def run(rules: list[Rule], deployment: Deployment, config=None) -> list[Finding]
                           tuple(Note(_masked(n.location), redact(n.message)) for n in p.related))
 
     kept: list[Finding] = []
+    by_path: dict[str, list] = {}  # a suppression only covers findings in its own file
+    for s in deployment.suppressions:
+        by_path.setdefault(s.location.path, []).append(s)
     for rule in enabled:
         if rule.late:
             continue
         for finding in findings(rule):
-            covering = [s for s in deployment.suppressions if s.covers(
+            covering = [s for s in by_path.get(finding.location.path, ()) if s.covers(
                 finding.code, finding.name, finding.location.path, finding.location.line)]
             for s in covering:
                 s.used = True
