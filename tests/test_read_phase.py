@@ -194,3 +194,11 @@ def test_a_cycle_is_followed_while_it_changes_what_httpd_reads(tmp_path):
                               "etc/apache2/ports.conf": "Listen 80\n",
                               "etc/other/README": "not a configuration\n"})
     assert ("HL004", "apache2.conf", 2) in errors(d)
+
+
+def test_loose_snippets_evaluate_ifversion(tmp_path):
+    # Modules of a loose snippet's host are unknown: <IfVersion> is decided as mod_version would.
+    (tmp_path / "heat.conf").write_text("<IfVersion >= 2.4>\nKeepAlive On\n</IfVersion>\n"
+                                        "<IfVersion < 2.4>\nKeepAlive Off\n</IfVersion>\n")
+    (target,) = discover([str(tmp_path / "heat.conf")])
+    assert [(x.name, x.args) for x in build(target).apache.directives] == [("KeepAlive", ("On",))]

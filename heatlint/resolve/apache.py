@@ -271,7 +271,8 @@ class ApacheResolver:
     def _section(self, s: Section, ctx: _Context, include_depth: int) -> None:
         args = self._args(s)
         name = s.lname
-        if name == "ifversion" and "version_module" not in self.config.modules:
+        if (name == "ifversion" and self.config.whole_tree
+                and "version_module" not in self.config.modules):
             name = "ifversion-unknown"  # without mod_version it is an unknown section (walk phase)
         if name in CONDITIONAL_SECTIONS:
             argument = (self.expand(s.raw, s.location) if "${" in s.raw else s.raw)
