@@ -8,7 +8,11 @@ nothing is logged beyond the access log line.
 Failing: ``sites-available/heat-api.conf`` proxies ``/heat-api`` to the socket that
 ``/etc/heat/heat-api-uwsgi.ini`` binds, and ``sites-enabled/`` has no ``heat-api.conf``.
 
-Fixed: ``a2ensite heat-api`` (``a2enconf`` for conf-available), then reload Apache.
+Red Hat reads ``conf.d/*.conf``; devstack disables a site there by renaming it
+``heat-api.conf.disabled``, which is the same 404.
+
+Fixed: ``a2ensite heat-api`` (``a2enconf`` for conf-available; on Red Hat, rename it to
+``conf.d/heat-api.conf``), then reload Apache.
 """
 
 from heatlint.check import Problem
@@ -22,20 +26,25 @@ SEVERITY = "error"
 SUMMARY = "site that routes to a uwsgi app of the deployment is not enabled (HTTP 404)"
 
 _COMMAND = {"sites": "a2ensite", "conf": "a2enconf"}
+_FOLDER = {"sites": "sites-available", "conf": "conf-available", "conf.d": "conf.d"}
 
 
 def check(deployment):
     for site in deployment.apache.sites:
-        if site.state != "available" or site.kind not in _COMMAND:
+        if site.state != "available" or site.kind not in _FOLDER:
             continue
         for route in site.routes:
             reached = backends(deployment, route)
             if not reached:
                 continue
             app, listener = reached[0]
+            if site.kind in _COMMAND:
+                fix = f"run `{_COMMAND[site.kind]} {site.name}`"
+            else:  # Red Hat: httpd.conf reads conf.d/*.conf; devstack disables by renaming
+                fix = f"rename it to conf.d/{site.name}.conf"
+            name = site.available.path.rsplit("/", 1)[-1] if site.available else site.name
             yield Problem(
-                f"{site.kind}-available/{site.name} routes {route.path or route.url} to the uwsgi app "
+                f"{_FOLDER[site.kind]}/{name} routes {route.path or route.url} to the uwsgi app "
                 f"{app.path}, but it is not enabled: httpd never reads it and requests get 404; "
-                f"run `{_COMMAND[site.kind]} {site.name}`", route.location,
-                (Note(listener.location, "uwsgi listens here"),))
+                f"{fix}", route.location, (Note(listener.location, "uwsgi listens here"),))
             break
