@@ -10,6 +10,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from heatlint.cli import main
+from treeutil import write_tree as write
 
 BROKEN = {
     "httpd/uwsgi-heat-api.conf": 'KeepAlive Off\nProxyPass "/heat-api" "http://127.0.0.1:8004" retry=0\n',
@@ -18,12 +19,6 @@ BROKEN = {
                                 "plugins = python3\nbuffer-size = 65535\n",
 }
 
-
-def write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    return root
 
 
 def run(*args: str):

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from heatlint.check import load_rules
 from heatlint.cli import main
 from heatlint.config import ConfigError, find_config_file, load
+from treeutil import write_tree as write
 
 RULES = load_rules()
 LOOSE = {
@@ -20,12 +21,6 @@ LOOSE = {
                       "buffer-size = 65535\n",
 }
 
-
-def write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    return root
 
 
 def codes(root: Path, *args: str) -> tuple[int, list[tuple[str, str]]]:

@@ -8,6 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from heatlint.cli import main
+from treeutil import write_tree as write
 
 TREE = {
     "etc/apache2/apache2.conf": (
@@ -25,12 +26,6 @@ TREE = {
         "</VirtualHost>\n"),
 }
 
-
-def write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    return root
 
 
 def test_json_dump_shape_and_content(tmp_path):

@@ -17,6 +17,7 @@ from heatlint.check import Finding
 from heatlint.cli import main
 from heatlint.report import Report, render, rule_url, write_atomic
 from heatlint.source import Location, Note
+from treeutil import write_tree as write
 
 ROOT = Path(__file__).resolve().parent.parent  # the repository
 
@@ -35,12 +36,6 @@ CLEAN = {
     "httpd/heat.conf": 'ProxyPass "/heat-api" "http://127.0.0.1:8004" retry=0\n',
     "uwsgi/heat.ini": "[uwsgi]\nhttp-socket = 127.0.0.1:8004\nprocesses = 2\nthreads = 2\n"}
 
-
-def write(root: Path, tree: dict[str, str]) -> Path:
-    for name, text in tree.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    return root
 
 
 # Format tests must not change when a rule is added: they run these rules only, unless told.

@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from heatlint.cli import main
+from treeutil import write_tree as write
 
 
 ROOT = Path(__file__).resolve().parent.parent  # the repository
@@ -28,12 +29,6 @@ BROKEN_LOOSE = {**GOOD_LOOSE, "deploy/heat/uwsgi/heat-api-uwsgi.ini":
                 GOOD_LOOSE["deploy/heat/uwsgi/heat-api-uwsgi.ini"].replace("heat-api.socket", "heat.sock")}
 GIT = shutil.which("git")
 
-
-def write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    return root
 
 
 def repository(root: Path, rootfs: str, loose: dict[str, str]) -> Path:

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from heatlint import cli, pipeline
 from heatlint.cli import main
+from treeutil import write_tree as write
 
 SELECT = ("--select", "HL303,HL401,HL402")
 BROKEN = {
@@ -27,12 +28,6 @@ CLEAN = {"uwsgi/heat.ini": "[uwsgi]\nhttp-socket = 127.0.0.1:8004\nprocesses = 2
 COLOUR = re.compile(rb"\x1b\[[0-9;]*m")
 SCRIPT = Path(sys.executable).with_name("heatlint")
 
-
-def write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    return root
 
 
 def run(*args: str, env: dict | None = None):
