@@ -13,12 +13,16 @@ import re
 
 MASK = "****"
 
+# Every pattern runs in time linear in the text, whatever it holds (a 100,000-character line of
+# letters must not take minutes): a match may only start where a word starts (the lookbehinds),
+# and what a match has consumed is never tried again (possessive quantifiers).
 # scheme://user:password@host -> scheme://user:****@host
-_URL_PASSWORD = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.\-]*://[^/\s:@\"']*:)(?P<secret>[^/\s@\"']+)(?=@)")
+_URL_PASSWORD = re.compile(r"(?<![A-Za-z0-9+.\-])(?P<head>[A-Za-z][A-Za-z0-9+.\-]*+://[^/\s:@\"']*+:)"
+                           r"(?P<secret>[^/\s@\"']++)(?=@)")
 # key = value, key: value, key=value where the key names a secret
 _SECRET_OPTION = re.compile(
-    r"(?P<head>\b[\w.\-]*(?:password|passwd|passphrase|secret|token|api[_-]?key|private[_-]?key)"
-    r"[\w.\-]*\s*[=:]\s*)(?P<secret>\"[^\"]*\"|'[^']*'|\S+)", re.I)
+    r"(?<![\w.\-])(?=[\w.\-]*?(?:password|passwd|passphrase|secret|token|api[_-]?key|private[_-]?key))"
+    r"(?P<head>[\w.\-]*+\s*+[=:]\s*+)(?P<secret>\"[^\"]*+\"|'[^']*+'|\S++)", re.I)
 _PRIVATE_KEY = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(-----END [A-Z ]*PRIVATE KEY-----|$)", re.S)
 
 

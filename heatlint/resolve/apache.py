@@ -194,7 +194,8 @@ class ApacheResolver:
             self.config.undefined_variables.append((name, where))
             return m.group(0)
 
-        return _VAR.sub(sub, text)
+        end = text.rfind("}") + 1  # no match ends later: "${" after it is text (and not rescanned)
+        return _VAR.sub(sub, text[:end]) + text[end:]
 
     # -- the walk ------------------------------------------------------------------------------
     def _walk(self, nodes: list[Node], ctx: _Context, include_depth: int) -> None:
@@ -456,12 +457,14 @@ class ApacheResolver:
                                   pattern.lstrip("/"), optional, out)
 
     def _fnmatch(self, path: str, pattern: str, optional: bool, out: list[str]) -> str:
-        head, slash, rest = pattern.partition("/")
+        parts = pattern.split("/")
+        i = 0
+        while i < len(parts) - 1 and not fnmatch_test(parts[i]):  # literal folders: a loop
+            i += 1
+        path = posixpath.join(path, *parts[:i])
+        head, slash, rest = parts[i], i < len(parts) - 1, "/".join(parts[i + 1:])
         if not fnmatch_test(head):
-            path = posixpath.join(path, head)
-            if not slash:
-                return self._nofnmatch(path, optional, out, 0)
-            return self._fnmatch(path, rest, optional, out)
+            return self._nofnmatch(posixpath.join(path, head), optional, out, 0)
         entries = self.fs.listdir(path)
         if entries is None:
             if optional and self.fs.kind(path) in ("missing", "broken"):
