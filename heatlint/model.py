@@ -13,13 +13,27 @@ from dataclasses import dataclass, field
 from .source import InputProblem, Location, Suppression
 
 
-_ATOI = re.compile(r"[ \t\n\v\f\r]*([+-]?\d+)")
+_ATOI = re.compile(r"[ \t\n\v\f\r]*([+-]?)([0-9]+)")
+HUGE = 10 ** 19  # beyond any C long: what a longer string of digits stands for
+
+
+def decimal(text: str) -> int | None:
+    """The value of a string of ASCII digits (what C's isdigit accepts), else None. Never raises:
+    "²" is a digit to str.isdigit but not to int(), and Python refuses to convert more than 4,300
+    digits (a 100,000-digit port in a hostile file); a number longer than any C long is HUGE."""
+    if not text or not text.isascii() or not text.isdigit():
+        return None
+    digits = text.lstrip("0") or "0"
+    return int(digits) if len(digits) <= 19 else HUGE
 
 
 def atoi(text: str) -> int:
     """C atoi(), which uwsgi uses for numbers: leading space, a sign, leading digits; else 0."""
     m = _ATOI.match(text)
-    return int(m.group(1)) if m else 0
+    if not m:
+        return 0
+    value = decimal(m.group(2))
+    return -value if m.group(1) == "-" else value
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import difflib
 from typing import Iterator
 
 from heatlint.check import Problem
-from heatlint.model import Deployment, Endpoint, ProxyRoute, UwsgiApp, UwsgiListener
+from heatlint.model import Deployment, Endpoint, ProxyRoute, UwsgiApp, UwsgiListener, decimal
 from heatlint.resolve.endpoints import is_local, socket_key, tcp_reaches
 
 # What each proxy scheme speaks on the wire, to compare with what a uwsgi listener expects.
@@ -177,9 +177,9 @@ def vhost_ports(address: str) -> int | None:
     """The port of a ``<VirtualHost>`` address (``*:8004``, ``[::1]:8004``, ``_default_:443``);
     None for no port or ``*`` (any port)."""
     host, sep, port = address.rpartition(":")
-    if not sep or not port.isdigit() or (host.startswith("[") and not host.endswith("]")):
+    if not sep or decimal(port) is None or (host.startswith("[") and not host.endswith("]")):
         return None  # no port, "*", or the inside of a bare IPv6 address
-    return int(port)
+    return decimal(port)
 
 
 WILDCARD_LISTEN = {"*", "0.0.0.0", "::", "[::]"}

@@ -33,7 +33,9 @@ WORD = st.one_of(
     st.sampled_from(['"quoted arg"', "'single'", '"unterminated', "a\\\\b", 'x"y"', "${VAR}",
                      "${A:B}", "!", "~", "mod_proxy.c", "!mod_proxy.c", "*:80", "127.0.0.1:80999",
                      "unix:/run/x.sock|uwsgi://h/", "uwsgi://127.0.0.1/", "*.conf", "../x/*",
-                     "/etc/apache2/*", "[::1]:80", "#", ">", "<", "\\"]),
+                     "/etc/apache2/*", "[::1]:80", "#", ">", "<", "\\",
+                     # numbers Python's int() refuses: a digit that is not decimal, 5,000 digits
+                     "8²", "127.0.0.1:8²", "٨٠", "9" * 5000, "127.0.0.1:" + "9" * 5000]),
 )
 
 

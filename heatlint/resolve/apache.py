@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from ..fs import RootFS
 from ..model import (ApacheConfig, ApacheDirective, Condition, Listener, LoadedModule, ProxyRoute,
-                     VirtualHost, WsgiDaemon, WsgiProcessGroup, WsgiScriptAlias)
+                     VirtualHost, WsgiDaemon, WsgiProcessGroup, WsgiScriptAlias, decimal)
 from ..parse.apache import (CONDITIONAL_SECTIONS, SYNTAX_CODE, ApacheFile, Directive, Node, Section,
                             parse_apache)
 from ..parse.words import split_words
@@ -98,7 +98,8 @@ def wsgi_daemon(args: list[str], where: Location, vhost: VirtualHost | None) -> 
 
     def number(key: str, default: int) -> int:
         text = values.get(key)
-        return int(text) if text is not None and text.lstrip("-").isdigit() else default
+        value = decimal(text.removeprefix("-")) if text is not None else None
+        return default if value is None else -value if text.startswith("-") else value
 
     return WsgiDaemon(args[0], where, number("processes", 1), number("threads", 15),
                       "processes" in values, "threads" in values, tuple(options), tuple(bad), vhost)
@@ -561,8 +562,7 @@ class ApacheResolver:
         host, _, port = addr.rpartition(":") if not addr.endswith("]") else (addr, "", "")
         host = host.strip("[]") or "*"
         protocol = args[1].lower() if len(args) > 1 else ("https" if port == "443" else "http")
-        self.config.listeners.append(Listener(host, int(port) if port.isdigit() else None,
-                                              protocol, where))
+        self.config.listeners.append(Listener(host, decimal(port), protocol, where))
 
 
 def httpd_location(d: ApacheDirective | Directive | Section) -> Location:
@@ -579,14 +579,14 @@ def _strcmp_key(name: str) -> bytes:
 
 def _compare_version(text: str) -> int | None:
     """mod_version compare_version: major[.minor[.patch]] against 2.4.71; None if invalid."""
-    if not text[:1].isdigit():
+    if decimal(text[:1]) is None:
         return None
     parts = text.split(".")
     if len(parts) == 4 and not parts[3]:
         parts.pop()  # "2.4.71." is read as 2.4.71
-    if len(parts) > 3 or any(p and not p.isdigit() for p in parts):
+    if len(parts) > 3 or any(p and decimal(p) is None for p in parts):
         return None
-    wanted = tuple(int(p) if p else 0 for p in parts) + (0,) * (3 - len(parts))
+    wanted = tuple(decimal(p) if p else 0 for p in parts) + (0,) * (3 - len(parts))
     return (HTTPD_VERSION > wanted) - (HTTPD_VERSION < wanted)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..model import Endpoint, atoi
+from ..model import Endpoint, atoi, decimal
 
 # mod_proxy's ap_proxy_port_of_scheme(): uwsgi is NOT in the table, so "uwsgi://h/" means port 0.
 DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443, "ajp": 8009, "scgi": 4000,
@@ -53,9 +53,8 @@ def parse_proxy_url(url: str) -> ProxyTarget:
     port: int | None = None
     error = ""
     if port_text:
-        if port_text.isdigit():
-            port = int(port_text)
-        else:
+        port = decimal(port_text)
+        if port is None:
             error = f"the port {port_text!r} is not a number"
     elif not port_text:
         port = DEFAULT_PORTS.get(scheme, 0 if scheme == "uwsgi" else None)
