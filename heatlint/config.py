@@ -13,6 +13,14 @@ silently ignored setting.
     HL402 = "info"
     [per-path-ignores]               # glob on the reported path -> rules
     "etc/apache2/sites-available/*" = ["HL201"]
+
+Limits that keep a run bounded (heatlint/limits.py; reaching one is finding HL010):
+
+    max-files = 10000                # files read in one run
+    max-file-size = "4 MiB"          # one file (bytes, or a size with K/M/G, KiB/MiB/GiB)
+    max-total-size = "32 MiB"        # bytes read in one run
+    max-depth = 100                  # sections nested in one file
+    timeout = 300                    # seconds
 """
 
 from __future__ import annotations
@@ -20,13 +28,14 @@ from __future__ import annotations
 import fnmatch
 import os
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .check.engine import SEVERITIES, Rule
+from .limits import LIMIT_KEYS, Limits, parse_limit, show_limit
 
 LEVELS = (*SEVERITIES, "never")
-_KEYS = ("select", "ignore", "fail-on", "severity", "per-path-ignores")
+_KEYS = ("select", "ignore", "fail-on", "severity", "per-path-ignores", *LIMIT_KEYS)
 
 
 class ConfigError(Exception):
@@ -41,6 +50,7 @@ class Config:
     severity: dict[str, str] = field(default_factory=dict)  # rule code -> severity
     per_path_ignores: dict[str, list[str]] = field(default_factory=dict)  # glob -> rule codes
     options: dict[str, Any] = field(default_factory=dict)  # rule options by name
+    limits: Limits = field(default_factory=Limits)  # max-files, max-file-size, …, timeout
     sources: dict[str, str] = field(default_factory=dict)  # key -> where its value came from
     file: str = ""
 
@@ -160,6 +170,11 @@ def _apply(config: Config, data: dict, where: str, rules: list[Rule], options: d
             for glob, refs in value.items():
                 listed = _rule_list(refs, f"per-path-ignores.{glob!r}", where, rules)
                 config.per_path_ignores[glob] = [r.code for r in rules if _matches_any(r, listed)]
+        elif key in LIMIT_KEYS:
+            try:
+                config.limits = replace(config.limits, **{key.replace("-", "_"): parse_limit(key, value)})
+            except ValueError as exc:
+                raise ConfigError(f"{where}: {exc}") from None
         elif key in options:
             default, _ = options[key]
             if type(value) is not type(default) and default is not None:
@@ -184,5 +199,6 @@ def describe(config: Config) -> list[tuple[str, str, str]]:
                                        config.per_path_ignores.items()) or "-",
          config.sources["per-path-ignores"]),
     ]
+    rows += [(k, show_limit(k, config.limits.value(k)), config.sources[k]) for k in LIMIT_KEYS]
     rows += [(k, repr(v), config.sources.get(k, "default")) for k, v in sorted(config.options.items())]
     return rows

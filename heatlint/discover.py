@@ -9,22 +9,29 @@ A path is one of:
     section an app, checked together. Folders inside it that are whole trees become their own
     deployments.
 Nothing is parsed here: this looks at names and file types, and at the first line of a loose
-``*.conf`` (an ini section header there means oslo.config, not Apache).
+``*.conf`` (an ini section header there means oslo.config, not Apache). Folders are walked without
+recursion and without following links to folders, within the run's limits (max-files, timeout);
+inside a whole tree, names are looked up the way the tree's host would (RootFS), never on the
+machine running heatlint.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import posixpath
 import stat
 from dataclasses import dataclass, field
+from typing import Iterator
 
-from .fs import Mount, RootFS
+from .fs import READ_CODE, Mount, RootFS
+from .limits import LIMIT_CODE, Budget, raise_hint, timeout_message
+from .source import InputProblem, Location
 
 APACHE_SUFFIXES = (".conf", ".load", ".conf.in", ".htaccess")
 INI_SUFFIX = ".ini"
 HEAT_CONF = "heat.conf"
 SKIPPED_DIRS = {"__pycache__", "node_modules", "venv", "site-packages"}
-MAX_WALK_FILES = 100_000
 
 
 class UsageError(Exception):
@@ -43,6 +50,7 @@ class Target:
     ini_files: list[str] = field(default_factory=list)  # host paths
     heat_conf: list[str] = field(default_factory=list)  # Heat's own heat.conf (oslo.config ini)
     tmpfiles: list[str] = field(default_factory=list)  # tmpfiles.d files, in systemd's order
+    problems: list[InputProblem] = field(default_factory=list)  # what looking for files ran into
 
     @property
     def whole_tree(self) -> bool:
@@ -60,30 +68,41 @@ def _is_regular(path: str) -> bool:
         return False
 
 
+_MAIN_FILES = (("debian", "apache2.conf"), ("redhat", "conf/httpd.conf"), ("gentoo", "httpd.conf"))
+
+
 def _apache_layout(real_dir: str) -> str:
-    """Which distribution layout a ServerRoot folder has, or ""."""
-    if _is_regular(os.path.join(real_dir, "apache2.conf")):
-        return "debian"
-    if _is_regular(os.path.join(real_dir, "conf", "httpd.conf")):
-        return "redhat"
-    if _is_regular(os.path.join(real_dir, "httpd.conf")):
-        return "gentoo"
+    """Which distribution layout a ServerRoot folder the user named has, or "". Any entry by the
+    main file's name counts, even one httpd cannot read (a folder, a FIFO, a dangling link):
+    reading it reports what is wrong with it."""
+    for layout, main in _MAIN_FILES:
+        if os.path.lexists(os.path.join(real_dir, main)):
+            return layout
+    return ""
+
+
+def _tree_layout(fs: RootFS, host: str) -> str:
+    """The same inside a tree, where links resolve as on the tree's host."""
+    if fs.kind(host) != "dir":
+        return ""
+    for layout, main in _MAIN_FILES:
+        if fs.kind(f"{host}/{main}") != "missing":
+            return layout
     return ""
 
 
 def _tree_target(name: str, fs: RootFS) -> Target:
     for host in ("/etc/apache2", "/etc/httpd"):
-        real = fs.real_path(host)
-        layout = _apache_layout(real) if real and os.path.isdir(real) else ""
+        layout = _tree_layout(fs, host)
         if layout:
             main = {"debian": "apache2.conf", "redhat": "conf/httpd.conf", "gentoo": "httpd.conf"}[layout]
             target = Target(name, fs, layout, f"{host}/{main}", host)
-            if layout == "debian" and fs.kind(f"{host}/envvars") == "file":
+            if layout == "debian" and fs.kind(f"{host}/envvars") in ("file", "other"):  # a FIFO: said
                 target.envvars = f"{host}/envvars"
             break
     else:
         target = Target(name, fs, "snippets")
-    target.ini_files = _find_inis(fs, "/etc")
+    target.ini_files = _find_inis(fs, "/etc", target.problems)
     if fs.kind("/etc/heat/heat.conf") == "file":
         target.heat_conf = ["/etc/heat/heat.conf"]
     target.tmpfiles = _find_tmpfiles(fs)
@@ -104,51 +123,134 @@ def _find_tmpfiles(fs: RootFS) -> list[str]:
     return [chosen[name] for name in sorted(chosen)]
 
 
-def _find_inis(fs: RootFS, host_dir: str) -> list[str]:
-    real = fs.real_path(host_dir)
-    if not real or not os.path.isdir(real):
+# uwsgi inis of a whole tree are every *.ini under etc/ with a [uwsgi] section; /etc holds many
+# other ini files, so one heatlint cannot read is reported only where uwsgi's or Heat's live.
+def uwsgi_place(host_path: str) -> bool:
+    low = host_path.lower()
+    return "uwsgi" in low or "heat" in low
+
+
+def _find_inis(fs: RootFS, host_dir: str, problems: list[InputProblem]) -> list[str]:
+    final = fs.resolve(host_dir)
+    real = fs.real_path(final) if final and fs.kind(final) == "dir" else None
+    if real is None:
         return []
     found = []
-    for dirpath, dirnames, filenames in os.walk(real):
-        dirnames.sort()
-        for f in sorted(filenames):
-            if f.endswith(INI_SUFFIX) and _is_regular(os.path.join(dirpath, f)):
-                rel = os.path.relpath(os.path.join(dirpath, f), real)
-                found.append(f"{host_dir.rstrip('/')}/{rel}")
+    walk = _Walk(fs.budget, problems, lambda r: fs.shown(_host(final, real, r)),
+                 report_unlistable=lambda r: uwsgi_place(_host(final, real, r)))
+    for dirpath, _dirnames, filenames in walk.run(real):
+        for f in filenames:
+            if not f.endswith(INI_SUFFIX):
+                continue
+            host = _host(final, real, os.path.join(dirpath, f))
+            if fs.kind(host) in ("file", "other"):  # a FIFO is reported unread, never opened
+                if not walk.take(os.path.join(dirpath, f)):
+                    return found
+                found.append(host)
     return found
 
 
-def classify(path: str) -> Target | None:
+def _host(host_dir: str, real_dir: str, real: str) -> str:
+    rel = os.path.relpath(real, real_dir)
+    return host_dir if rel == "." else posixpath.join(host_dir, rel.replace(os.sep, "/"))
+
+
+class _Walk:
+    """os.walk, top-down in sorted order, without recursion (a folder 2,000 deep is fine) and
+    without following links to folders; stops at the run's max-files and timeout, and says so."""
+
+    def __init__(self, budget: Budget, problems: list[InputProblem], shown, report_unlistable=None):
+        self.budget, self.problems, self.shown = budget, problems, shown
+        self.report_unlistable = report_unlistable or (lambda real: True)
+        self.taken = 0
+        self.stopped = ""
+
+    def run(self, top: str) -> Iterator[tuple[str, list[str], list[str]]]:
+        stack = [top]
+        while stack and not self.stopped:
+            if self.budget.expired():
+                self._stop("timeout", stack[-1])
+                return
+            dirpath = stack.pop()
+            try:
+                with os.scandir(dirpath) as it:
+                    entries = list(it)
+            except OSError as exc:
+                if exc.errno in (errno.EACCES, errno.EPERM) and self.report_unlistable(dirpath):
+                    self.problems.append(InputProblem(
+                        READ_CODE, f"cannot list this folder: {exc.strerror}; the configuration files "
+                        "in it were not checked (run heatlint as a user who may read them)",
+                        Location(self.shown(dirpath))))
+                continue
+            dirnames, filenames = [], []
+            for entry in entries:
+                try:
+                    folder = entry.is_dir(follow_symlinks=False)
+                except OSError:
+                    folder = False
+                (dirnames if folder else filenames).append(entry.name)
+            dirnames.sort()
+            filenames.sort()
+            yield dirpath, dirnames, filenames  # the caller may prune dirnames
+            stack.extend(os.path.join(dirpath, d) for d in reversed(dirnames))
+
+    def take(self, real: str) -> bool:
+        """Count one more file collected; False (and a finding) once max-files is reached."""
+        if self.taken >= self.budget.limits.max_files:
+            self._stop("max-files", real)
+            return False
+        self.taken += 1
+        return True
+
+    def _stop(self, limit: str, where: str) -> None:
+        if self.stopped:
+            return
+        self.stopped = limit
+        limits = self.budget.limits
+        if limit == "timeout":
+            message = timeout_message(limits, "while looking for configuration files, so those "
+                                      "from this folder on were not checked")
+        else:
+            message = (f"heatlint stopped looking for configuration files here, having found "
+                       f"{limits.max_files}, its max-files limit: this file and those after it were "
+                       "not checked; " + raise_hint("max-files", 2 * limits.max_files))
+        self.problems.append(InputProblem(LIMIT_CODE, message, Location(self.shown(where))))
+
+
+def classify(path: str, budget: Budget | None = None) -> Target | None:
     """A whole-deployment target for ``path`` if it is one (None for a folder of loose files)."""
+    budget = budget if budget is not None else Budget()
     real = os.path.abspath(path)
     if os.path.isdir(os.path.join(real, "etc")) and os.path.basename(real) != "etc":
-        tree = _tree_target(path, RootFS.rooted_at(real, path))
+        tree = _tree_target(path, RootFS.rooted_at(real, path, budget))
         if tree.whole_tree or tree.ini_files:
             return tree
     if os.path.basename(real) == "etc":
         parent_shown = os.path.dirname(path.rstrip("/")) if path.rstrip("/") != "/etc" else "/"
-        return _tree_target(path, RootFS.rooted_at(os.path.dirname(real), parent_shown))
+        return _tree_target(path, RootFS.rooted_at(os.path.dirname(real), parent_shown, budget))
     layout = _apache_layout(real)
     if layout:
         parent = os.path.dirname(real)
         if os.path.basename(parent) == "etc":  # etc/apache2: check the whole etc beside it
-            return _tree_target(path, RootFS.rooted_at(os.path.dirname(parent),
-                                                       os.path.dirname(os.path.dirname(path.rstrip("/")))))
+            return _tree_target(path, RootFS.rooted_at(
+                os.path.dirname(parent), os.path.dirname(os.path.dirname(path.rstrip("/"))), budget))
         host = "/etc/httpd" if layout == "redhat" else "/etc/apache2"
-        return _tree_target(path, RootFS([Mount(host, real, path)]))
+        return _tree_target(path, RootFS([Mount(host, real, path)], budget))
     return None
 
 
-def _loose(name: str, files: list[str]) -> Target:
+def _loose(name: str, files: list[str], budget: Budget, folder: str | None = None) -> Target:
     """Loose files: each is mounted at its own absolute path, so nothing else on the host is
-    reachable through them (an absolute Include in a snippet finds nothing)."""
+    reachable through them (an absolute Include in a snippet finds nothing). Files found in a
+    folder are confined to it: one that is a link leading out of it is reported, never read."""
     mounts = [Mount(os.path.abspath(f), os.path.abspath(f), f) for f in files]
-    target = Target(name, RootFS(mounts), "snippets")
+    fs = RootFS(mounts, budget, confine=[folder] if folder is not None else None)
+    target = Target(name, fs, "snippets")
     for f in files:
         path = os.path.abspath(f)
         if f.endswith(INI_SUFFIX):
             target.ini_files.append(path)
-        elif not _ini_style(path):
+        elif not _ini_style(fs, path):
             target.snippets.append(path)
         elif os.path.basename(f) == HEAT_CONF:  # Heat's oslo.config file, not an Apache snippet
             target.heat_conf.append(path)
@@ -156,20 +258,19 @@ def _loose(name: str, files: list[str]) -> Target:
     return target
 
 
-def _ini_style(path: str) -> bool:
-    """Does the file open with an ini section header? Apache configuration never does."""
-    try:
-        with open(path, "rb") as fh:
-            for raw in fh.read(65536).splitlines():
-                line = raw.strip()
-                if line and not line.startswith((b"#", b";")):
-                    return line.startswith(b"[")
-    except OSError:
-        return False
+def _ini_style(fs: RootFS, path: str) -> bool:
+    """Does the file open with an ini section header? Apache configuration never does. (A file
+    that cannot be read is taken as Apache's: reading it says why it cannot be.)"""
+    for raw in (fs.head(path) or b"").splitlines():
+        line = raw.strip()
+        if line and not line.startswith((b"#", b";")):
+            return line.startswith(b"[")
     return False
 
 
-def discover(paths: list[str]) -> list[Target]:
+def discover(paths: list[str], budget: Budget | None = None) -> list[Target]:
+    """The deployments under ``paths``, looked for within ``budget`` (the run's limits)."""
+    budget = budget if budget is not None else Budget()
     targets: list[Target] = []
     explicit_files: list[str] = []
     for path in paths:
@@ -178,45 +279,52 @@ def discover(paths: list[str]) -> list[Target]:
         if os.path.isdir(path):
             if not os.access(path, os.R_OK | os.X_OK):
                 raise UsageError(f"{path}: permission denied")
-            targets.extend(_discover_dir(path))
+            targets.extend(_discover_dir(path, budget))
         elif _is_regular(path):
             explicit_files.append(path)
         else:
             raise UsageError(f"{path}: not a regular file or folder")
     if explicit_files:
-        targets.insert(0, _loose(" ".join(explicit_files), explicit_files))
+        targets.insert(0, _loose(" ".join(explicit_files), explicit_files, budget))
     return targets
 
 
-def _discover_dir(path: str) -> list[Target]:
-    whole = classify(path)
+def _discover_dir(path: str, budget: Budget) -> list[Target]:
+    whole = classify(path, budget)
     if whole is not None:
         return [whole]
     targets: list[Target] = []
     loose: list[str] = []
-    count = 0
-    for dirpath, dirnames, filenames in os.walk(path):
-        dirnames.sort()
+    problems: list[InputProblem] = []
+    walk = _Walk(budget, problems, os.path.normpath)
+    for dirpath, dirnames, filenames in walk.run(path):
         kept = []
-        for d in dirnames:
-            sub = os.path.normpath(os.path.join(dirpath, d))
-            if os.path.islink(sub):
-                continue  # never follow a linked folder: it may loop or leave the tree
+        for d in dirnames:  # links to folders are among filenames: never followed
             if d.startswith(".") or d in SKIPPED_DIRS:
                 continue  # .git, .venv, caches: never configuration
-            found = classify(sub)
+            found = classify(os.path.normpath(os.path.join(dirpath, d)), budget)
             if found is not None:
                 targets.append(found)
             else:
                 kept.append(d)
         dirnames[:] = kept
-        for f in sorted(filenames):
-            full = os.path.join(dirpath, f)
-            if (f.endswith(APACHE_SUFFIXES) or f.endswith(INI_SUFFIX)) and _is_regular(full):
-                loose.append(os.path.normpath(full))
-                count += 1
-        if count > MAX_WALK_FILES:
-            break
-    if loose:
-        targets.insert(0, _loose(path, loose))
+        for f in filenames:
+            full = os.path.normpath(os.path.join(dirpath, f))
+            if (f.endswith(APACHE_SUFFIXES) or f.endswith(INI_SUFFIX)) and _config_entry(full):
+                if not walk.take(full):
+                    break
+                loose.append(full)
+    if loose or problems:
+        target = _loose(path, loose, budget, folder=path)
+        target.problems = problems
+        targets.insert(0, target)
     return targets
+
+
+def _config_entry(path: str) -> bool:
+    """A file by a configuration name: a regular file, a link to one (reading it checks where it
+    leads), or a FIFO, socket or device (reported, never opened). Not a folder or a link to one."""
+    try:
+        return not stat.S_ISDIR(os.stat(path).st_mode)
+    except OSError:
+        return False  # a dangling link: nothing to read

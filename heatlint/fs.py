@@ -6,17 +6,35 @@ itself. Configuration files name absolute paths (``Include /etc/apache2/x.conf``
 running heatlint. :class:`RootFS` maps "host paths" (absolute POSIX strings as the configuration
 writes them) onto real directories through a small mount table, and resolves symlinks itself so
 that an absolute or ``..``-escaping link target stays confined to the tree, like a chroot.
+
+It is also the one place that opens files, and it does so defensively (issue 8): nothing outside
+the checked tree is ever read (a link that leads out is reported, HL009); FIFOs, sockets and
+devices are never opened (a FIFO would block forever, a device may act on being opened); a file is
+opened without following a last symlink and without blocking, then checked again by its
+descriptor; sizes are checked before reading and a read never takes more than the limit; every
+read counts against the run's :class:`~heatlint.limits.Budget`; binary files are refused.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import posixpath
 import stat
 from dataclasses import dataclass
 
-MAX_SYMLINKS = 40  # the kernel's limit (ELOOP); a loop is reported as "not found"
+from .limits import LIMIT_CODE, Budget, Limits, not_read_problem, raise_hint, show_size
+from .source import InputProblem, Location
+
+MAX_SYMLINKS = 40  # the kernel's limit (ELOOP)
 TEXT_LINK_MAX = 1024
+PATH_MAX = 4096  # Linux: no longer path can be opened, so nothing longer exists
+SNIFF_BYTES = 65536
+READ_CODE = "HL003"
+OUTSIDE_CODE = "HL009"
+_OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+               | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0))
+_NOT_LISTED = {errno.ENOENT, errno.ENOTDIR, errno.ENAMETOOLONG, errno.ELOOP}
 
 
 @dataclass(frozen=True)
@@ -26,20 +44,87 @@ class Mount:
     shown: str  # how the user refers to ``real`` (the path they typed)
 
 
+class ReadError(OSError):
+    """Why a file was not read, worded for a finding. ``code`` is the input rule that reports it;
+    ``limit`` names the run-wide limit that stopped it ("" otherwise): those are reported once
+    per deployment (:meth:`RootFS.problems`), not once per file, as are links that lead out."""
+
+    def __init__(self, reason: str, code: str = READ_CODE, limit: str = "", reported: bool = False):
+        super().__init__(reason)
+        self.code = code
+        self.limit = limit
+        self.reported = reported  # RootFS.problems reports it already (a link that leads out)
+
+    @property
+    def summarised(self) -> bool:
+        """Reported by :meth:`RootFS.problems`, not by whoever asked for the file."""
+        return bool(self.limit) or self.reported
+
+
+def file_type(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return "not a regular file"
+
+
+def _who() -> str:
+    uid = os.geteuid() if hasattr(os, "geteuid") else -1
+    try:
+        import pwd
+
+        return f"{pwd.getpwuid(uid).pw_name} (uid {uid})"
+    except (ImportError, KeyError):
+        return f"uid {uid}"
+
+
+def _os_error(exc: OSError) -> ReadError:
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return ReadError(f"Permission denied: heatlint runs as {_who()}, who may not read it, so "
+                         "what it configures was not checked; run heatlint as a user who may read "
+                         "it (httpd reads its configuration as root)")
+    if exc.errno == errno.ELOOP:
+        return ReadError("a loop of symbolic links (Too many levels of symbolic links)")
+    if exc.errno in (errno.EAGAIN, errno.EWOULDBLOCK):
+        return ReadError("reading it would block (not a plain file, such as a file of /proc)")
+    return ReadError(exc.strerror or str(exc))
+
+
 class RootFS:
     """Host paths → real files, confined to the mounts. Nothing here ever writes."""
 
-    def __init__(self, mounts: list[Mount]):
+    def __init__(self, mounts: list[Mount], budget: Budget | None = None,
+                 confine: list[str] | None = None):
         # Longest host prefix first, so /etc/apache2 wins over / when both are mounted.
         self.mounts = sorted(mounts, key=lambda m: len(m.host), reverse=True)
+        self.budget = budget if budget is not None else Budget()
+        # Real paths every file read must lie in (after the OS resolved every link): the mounts,
+        # or for a folder of loose files that folder.
+        self.confine = [os.path.realpath(c) for c in (confine or [m.real for m in mounts])]
         # Symbolic links stored as plain files holding the target path (what git writes with
         # core.symlinks=false, and what copies that lose links leave): host path -> target.
         self.text_links: dict[str, str] = {}
         self._text_link_cache: dict[str, str | None] = {}
+        self.outside_links: dict[str, str] = {}  # host path of a link leading out -> its target
+        self.link_loops: dict[str, str] = {}  # host path of a link that loops -> its target
+        self.unlistable: dict[str, str] = {}  # host path of a folder that cannot be listed -> why
+        self.failed: set[str] = set()  # host paths a read was refused for
+        self.skipped: dict[str, list[str]] = {}  # run-wide limit -> host paths it kept unread
 
     @classmethod
-    def rooted_at(cls, real_root: str, shown: str) -> "RootFS":
-        return cls([Mount("/", os.path.abspath(real_root), shown)])
+    def rooted_at(cls, real_root: str, shown: str, budget: Budget | None = None) -> "RootFS":
+        return cls([Mount("/", os.path.abspath(real_root), shown)], budget)
+
+    @property
+    def limits(self) -> Limits:
+        return self.budget.limits
 
     # -- mapping ---------------------------------------------------------------------------
     def _mount_for(self, host_path: str) -> tuple[Mount, str] | None:
@@ -71,52 +156,76 @@ class RootFS:
     # -- symlink-confined resolution -------------------------------------------------------
     def resolve(self, host_path: str) -> str | None:
         """Follow symlinks below the mount point, like a chroot: an absolute target is looked up
-        in the mounts again, and ``..`` stops at the mount point. Returns the final host path
-        (which may not exist, see :meth:`kind`), or None when it leaves every mount or loops."""
+        in the mounts again, and ``..`` stops at ``/`` (above any other mount point it leaves the
+        mount). Returns the final host path (which may not exist, see :meth:`kind`), or None
+        when it leads outside every mount (recorded in ``outside_links``) or loops (``link_loops``).
+        Linear in the length of the path, however long."""
+        return self._resolve(host_path)[0]
+
+    def _resolve(self, host_path: str) -> tuple[str | None, str, tuple[str, str] | None]:
+        """(final host path, "" | "outside" | "loop" | "unreadable", the link that left or looped)."""
         path = posixpath.normpath(host_path)
         hops = 0
+        first_link = last_link = None  # (host path of a link, its target)
         while True:
             found = self._mount_for(path)
             if found is None:
-                return None
+                if last_link is not None:
+                    self.outside_links.setdefault(*last_link)
+                return None, "outside", last_link
             mount, rest = found
-            parts = [p for p in rest.split("/") if p not in ("", ".")]
+            pending = [p for p in rest.split("/") if p not in ("", ".")]
+            pending.reverse()  # a stack: the next component is last
             resolved: list[str] = []
+            reals = [mount.real]  # the real path of each prefix of ``resolved``
             restart = None
-            while parts:
-                part = parts.pop(0)
+            while pending:
+                part = pending.pop()
                 if part == "..":
                     if resolved:
                         resolved.pop()
+                        reals.pop()
+                    elif mount.host != "/":  # above this mount point: outside it
+                        restart = posixpath.join(posixpath.dirname(mount.host), *reversed(pending))
+                        break
                     continue
-                real = os.path.join(mount.real, *resolved, part)
+                if len(reals[-1]) > PATH_MAX:  # too long to exist: the rest is missing
+                    resolved.append(part)
+                    reals.append(reals[-1])
+                    continue
+                real = os.path.join(reals[-1], part)
                 try:
                     st = os.lstat(real)
                 except OSError:
                     resolved.append(part)
+                    reals.append(real)
                     continue
                 target = None
                 if stat.S_ISLNK(st.st_mode):
                     try:
                         target = os.readlink(real)
                     except OSError:
-                        return None
+                        return None, "unreadable", None
                 elif stat.S_ISREG(st.st_mode) and 0 < st.st_size <= TEXT_LINK_MAX:
                     target = self._text_link(real)
                     if target is not None:
                         self.text_links[posixpath.join(mount.host, *resolved, part)] = target
                 if target is None:
                     resolved.append(part)
+                    reals.append(real)
                     continue
+                last_link = (posixpath.join(mount.host, *resolved, part), target)
+                first_link = first_link or last_link
                 hops += 1
                 if hops > MAX_SYMLINKS:
-                    return None
+                    self.link_loops.setdefault(*first_link)
+                    return None, "loop", first_link
                 if target.startswith("/"):
-                    restart = posixpath.join(target, *parts)
+                    restart = posixpath.join(target, *reversed(pending))
                     break
-                parts = [p for p in target.split("/") if p not in ("", ".")] + parts
+                pending.extend(reversed([p for p in target.split("/") if p not in ("", ".")]))
             if restart is None:
-                return posixpath.join(mount.host, *resolved)
+                return posixpath.join(mount.host, *resolved), "", None
             path = posixpath.normpath(restart)
 
     def _text_link(self, real: str) -> str | None:
@@ -127,10 +236,14 @@ class RootFS:
             return self._text_link_cache[real]
         target = None
         try:
-            with open(real, "rb") as fh:
-                text = fh.read(TEXT_LINK_MAX + 1).decode("utf-8")
-            if "/" in text and not any(c.isspace() or c in "<>#=\"" for c in text):
-                target = text
+            fd = os.open(real, _OPEN_FLAGS)
+            try:
+                if stat.S_ISREG(os.fstat(fd).st_mode):
+                    text = os.read(fd, TEXT_LINK_MAX + 1).decode("utf-8")
+                    if "/" in text and not any(c.isspace() or c in "<>#=\"\0" for c in text):
+                        target = text
+            finally:
+                os.close(fd)
         except (OSError, UnicodeDecodeError):
             pass
         self._text_link_cache[real] = target
@@ -138,7 +251,7 @@ class RootFS:
 
     def kind(self, host_path: str) -> str:
         """'file', 'dir', 'other' (FIFO, socket, device), 'missing' or 'broken' (a link that leads
-        nowhere inside the tree). Never opens anything."""
+        nowhere inside the tree: dangling, looping or leaving it). Never opens anything."""
         final = self.resolve(host_path)
         if final is None:
             return "broken"
@@ -158,6 +271,10 @@ class RootFS:
         if stat.S_ISDIR(st.st_mode):
             return "dir"
         return "other"
+
+    def leads_outside(self, host_path: str) -> bool:
+        """Does this path lead out of the checked tree through a link?"""
+        return self._resolve(host_path)[1] == "outside"
 
     def is_directory_entry(self, host_path: str) -> bool:
         """Is this directory entry itself a folder (not a link to one)? What readdir's d_type says,
@@ -188,23 +305,182 @@ class RootFS:
         return None
 
     def listdir(self, host_dir: str) -> list[str] | None:
+        """The names in a folder, or None. A folder that exists but cannot be listed is recorded
+        (``unlistable``): what it holds was not checked."""
         final = self.resolve(host_dir)
         real = self.real_path(final) if final else None
         if real is None:
             return None
         try:
             return os.listdir(real)
-        except OSError:
+        except OSError as exc:
+            if exc.errno not in _NOT_LISTED:
+                reason = _os_error(exc)
+                self.unlistable.setdefault(final, str(reason))
             return None
 
-    def read_bytes(self, host_path: str) -> bytes:
-        """Read a regular file inside the tree. Raises OSError with a plain reason otherwise."""
-        final = self.resolve(host_path)
-        real = self.real_path(final) if final else None
+    # -- reading ---------------------------------------------------------------------------
+    def _confined(self, real: str) -> bool:
+        return any(real == root or real.startswith(root.rstrip(os.sep) + os.sep) for root in self.confine)
+
+    def _open(self, host_path: str) -> tuple[int, os.stat_result]:
+        """Open a regular file inside the tree for reading, or raise ReadError saying why not.
+        A FIFO, socket or device is refused from its lstat, before any open."""
+        final, why, _ = self._resolve(host_path)
+        if why == "loop":
+            raise ReadError("a loop of symbolic links (Too many levels of symbolic links)",
+                            reported=True)
+        if why == "outside":
+            raise ReadError("a link on its path leads outside the checked tree", OUTSIDE_CODE,
+                            reported=True)
+        if why:
+            raise ReadError("a symbolic link on its path cannot be read")
+        real = self.real_path(final)
         if real is None:
-            raise OSError("it points outside the checked tree or loops")
-        st = os.stat(real)
+            raise ReadError("No such file or directory")
+        target = os.path.realpath(real)
+        if not self._confined(target):
+            raise self._outside(target)
+        try:
+            st = os.lstat(target)
+        except OSError as exc:
+            raise _os_error(exc) from None
         if not stat.S_ISREG(st.st_mode):
-            raise OSError("not a regular file")
-        with open(real, "rb") as fh:
-            return fh.read()
+            raise ReadError(f"{file_type(st.st_mode)}, not a regular file: heatlint did not open it, "
+                            "so what it would configure was not checked")
+        try:
+            fd = os.open(target, _OPEN_FLAGS)
+        except OSError as exc:
+            raise _os_error(exc) from None
+        try:
+            fst = os.fstat(fd)
+            if not stat.S_ISREG(fst.st_mode) or (fst.st_dev, fst.st_ino) != (st.st_dev, st.st_ino):
+                raise ReadError("it changed while heatlint opened it: not read")
+            opened = _opened_path(fd)
+            if opened is not None and not self._confined(opened):
+                raise self._outside(opened)
+        except BaseException:
+            os.close(fd)
+            raise
+        return fd, fst
+
+    @staticmethod
+    def _outside(target: str) -> ReadError:
+        return ReadError(
+            f"this file leads to {target}, outside the checked tree: heatlint reads nothing outside "
+            "the tree it checks, so what it configures was not checked; check a folder that holds "
+            "both (the system root), or copy the file into the tree", OUTSIDE_CODE)
+
+    def read_bytes(self, host_path: str) -> bytes:
+        """Read a regular text file inside the tree. Raises ReadError with a plain reason
+        otherwise: outside the tree, not a regular file, too large, binary, over a run-wide limit."""
+        try:
+            return self._read(host_path)
+        except ReadError as exc:
+            self.failed.add(host_path)
+            if exc.limit:
+                self.skipped.setdefault(exc.limit, []).append(host_path)
+            raise
+
+    def _read(self, host_path: str) -> bytes:
+        budget, limits = self.budget, self.budget.limits
+        if budget.expired():
+            raise ReadError("not read: timeout", LIMIT_CODE, "timeout")
+        if budget.files >= limits.max_files:
+            raise ReadError("not read: max-files", LIMIT_CODE, "max-files")
+        fd, st = self._open(host_path)
+        try:
+            if st.st_size > limits.max_file_size:
+                raise self._too_large(st.st_size)
+            if budget.bytes + st.st_size > limits.max_total_size:
+                raise ReadError("not read: max-total-size", LIMIT_CODE, "max-total-size")
+            data = _read_at_most(fd, limits.max_file_size + 1)
+        except OSError as exc:
+            raise exc if isinstance(exc, ReadError) else _os_error(exc) from None
+        finally:
+            os.close(fd)
+        if len(data) > limits.max_file_size:  # it grew, or its size was not its length (/proc)
+            raise self._too_large(len(data))
+        budget.files += 1
+        budget.bytes += len(data)
+        nul = data.find(b"\0")
+        if nul >= 0:
+            line = data.count(b"\n", 0, nul) + 1
+            raise ReadError(f"binary, not text (a NUL byte on line {line}): not read as "
+                            "configuration, so what it would configure was not checked")
+        return data
+
+    def _too_large(self, size: int) -> ReadError:
+        limit = self.limits.max_file_size
+        return ReadError(f"this file is {show_size(size)}, more than the max-file-size limit of "
+                         f"{show_size(limit)}: not read, so what it configures was not checked; "
+                         + raise_hint("max-file-size", size), LIMIT_CODE)
+
+    def head(self, host_path: str, size: int = SNIFF_BYTES) -> bytes | None:
+        """The first bytes of a regular file inside the tree, to see what kind of file it is;
+        None when it cannot be read. Not counted against the budget (it is bounded by ``size``)."""
+        try:
+            fd, _ = self._open(host_path)
+        except OSError:
+            return None
+        try:
+            return _read_at_most(fd, size)
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+
+    # -- what the reading left unchecked ---------------------------------------------------
+    def problems(self) -> list[InputProblem]:
+        """Findings about this tree that no single read reports: links that lead out of it or
+        loop, folders that cannot be listed, and files a run-wide limit kept unread."""
+        problems = []
+        for link, target in sorted(self.outside_links.items()):
+            problems.append(InputProblem(
+                OUTSIDE_CODE, f"this symbolic link points to {target}, outside the checked tree: "
+                "heatlint reads nothing outside the tree it checks, so what it leads to was not "
+                "checked; check a folder that holds both (the system root), or copy the target "
+                "into the tree", Location(self.shown(link))))
+        for link, target in sorted(self.link_loops.items()):
+            problems.append(InputProblem(
+                READ_CODE, f"this symbolic link (to {target}) is part of a loop of symbolic links: it "
+                "leads nowhere (httpd: Too many levels of symbolic links)", Location(self.shown(link))))
+        for folder, reason in sorted(self.unlistable.items()):
+            problems.append(InputProblem(
+                READ_CODE, f"cannot list this folder: {reason.replace('read it', 'list it')}; the "
+                "files in it were not checked", Location(self.shown(folder))))
+        for limit, paths in self.skipped.items():
+            shown = list(dict.fromkeys(self.shown(p) for p in paths))
+            problems.append(not_read_problem(limit, self.limits, self.budget.files, self.budget.bytes,
+                                             Location(shown[0]), [Location(s) for s in shown[1:]]))
+        return problems
+
+
+def read_problem(exc: OSError, shown: str) -> InputProblem | None:
+    """The finding for a file that could not be read (None when RootFS.problems reports it)."""
+    if getattr(exc, "summarised", False):
+        return None
+    code = getattr(exc, "code", READ_CODE)
+    reason = exc.strerror or str(exc)
+    return InputProblem(code, f"cannot read this file: {reason}" if code == READ_CODE else reason,
+                        Location(shown))
+
+
+def _read_at_most(fd: int, size: int) -> bytes:
+    chunks, left = [], size
+    while left > 0:
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def _opened_path(fd: int) -> str | None:
+    """What the kernel says this descriptor is (Linux), to check it after the fact."""
+    try:
+        return os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        return None
+

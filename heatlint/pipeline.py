@@ -7,8 +7,9 @@ from typing import Callable
 from .check import Rule, load_rules, run
 from .config import Config
 from .discover import Target, discover
+from .limits import LIMIT_CODE, Budget, DeadlineExceeded, stopped_in
 from .report import Report
-from .resolve.deployment import build
+from .resolve.deployment import abandoned, build, too_deep
 
 # progress(done, total, name, files): before each deployment (done deployments so far, how many
 # in all, the next one's name, files read so far), and once more at the end with done == total.
@@ -26,14 +27,25 @@ def check_paths(paths: list[str], rules: list[Rule] | None = None, config: Confi
     findings = set()  # a file read through two routes must not report twice
     names: list[str] = []
     files = 0
-    targets = [t for t in discover(paths) if only is None or only(t)]
-    for i, target in enumerate(targets):
-        if progress is not None:
-            progress(i, len(targets), target.name, files)
-        deployment = build(target)
-        names.append(deployment.name)
-        files += len(deployment.files)
-        findings.update(run(rules, deployment, config))
+    budget = Budget(config.limits)  # what the whole run may read, and until when
+    targets = [t for t in discover(paths, budget) if only is None or only(t)]
+    with budget.hard_stop():  # after the timeout, nothing hangs the run: see heatlint/limits.py
+        for i, target in enumerate(targets):
+            if progress is not None:
+                progress(i, len(targets), target.name, files)
+            try:
+                with budget.armed():
+                    deployment = build(target)
+                    found = run(rules, deployment, config)
+            except DeadlineExceeded as stop:  # only the finding that says so: no rule runs again
+                deployment = abandoned(target, stopped_in(stop, rules))
+                found = run([r for r in rules if r.code == LIMIT_CODE], deployment, config)
+            except RecursionError:  # a safety net: max-depth should have kept it from happening
+                deployment = too_deep(target)
+                found = run([r for r in rules if r.code == LIMIT_CODE], deployment, config)
+            names.append(deployment.name)
+            files += len(deployment.files)
+            findings.update(found)
     if progress is not None:
         progress(len(targets), len(targets), "", files)
     return Report(sorted(findings, key=lambda f: f.sort_key), names, files, config.fail_on, rules)

@@ -17,6 +17,8 @@ checks it from inside that folder, so paths in ``expect`` are relative to the tr
     expect = ["HL301@etc/apache2/sites-available/heat-api.conf:1"]  # this rule's findings, exactly
     [case.files]
     "etc/apache2/sites-available/heat-api.conf" = '''...'''
+    [case.latin1]                       # optional: files written in Latin-1, not UTF-8
+    "etc/apache2/conf-available/x.conf" = "# Géré par l'équipe\n"
 """
 
 from __future__ import annotations
@@ -60,6 +62,9 @@ def materialise(case: dict, tree: Path) -> Path:
     for name, text in case.get("files", {}).items():
         (tree / name).parent.mkdir(parents=True, exist_ok=True)
         (tree / name).write_text(text)
+    for name, text in case.get("latin1", {}).items():
+        (tree / name).parent.mkdir(parents=True, exist_ok=True)
+        (tree / name).write_bytes(text.encode("latin-1"))
     apache = "etc/apache2"
     for mod in case.get("mods", []):
         _link(tree, f"{apache}/mods-enabled/{mod}.load", f"../mods-available/{mod}.load")

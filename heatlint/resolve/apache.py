@@ -13,7 +13,8 @@ import posixpath
 import re
 from dataclasses import dataclass, replace
 
-from ..fs import RootFS
+from ..fs import RootFS, read_problem
+from ..limits import cut_nesting
 from ..model import (ApacheConfig, ApacheDirective, Condition, Listener, LoadedModule, ProxyRoute,
                      VirtualHost, WsgiDaemon, WsgiProcessGroup, WsgiScriptAlias, decimal)
 from ..parse.apache import (CONDITIONAL_SECTIONS, SYNTAX_CODE, ApacheFile, Directive, Node, Section,
@@ -35,6 +36,7 @@ _OWN_RULES = ("proxypass", "wsgi")
 INCLUDE_CODE = "HL004"
 CYCLE_CODE = "HL008"
 READ_CODE = "HL003"
+ENCODING_CODE = "HL011"
 
 
 def decode(data: bytes, path: str) -> tuple[str, list[InputProblem]]:
@@ -49,7 +51,13 @@ def decode(data: bytes, path: str) -> tuple[str, list[InputProblem]]:
             Location(path, 1, 1)))
     try:
         return data.decode("utf-8"), problems
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        problems.append(InputProblem(
+            ENCODING_CODE, f"not UTF-8 (byte 0x{data[exc.start]:02X} at line {line}, column {column}): "
+            "read as Latin-1, byte for byte, which is how httpd and uwsgi see it too",
+            Location(path, line, column)))
         return data.decode("latin-1"), problems
 
 
@@ -146,13 +154,14 @@ class ApacheResolver:
         try:
             data = self.fs.read_bytes(host_path)
         except OSError as exc:
-            self.problems.append(InputProblem(READ_CODE, f"cannot read this file: {exc.strerror or exc}",
-                                              Location(shown)))
+            problem = read_problem(exc, shown)  # None: reported once per tree (limits, links out)
+            if problem is not None:
+                self.problems.append(problem)
             self.parsed_files[host_path] = None
             return None
         text, problems = decode(data, shown)
         parsed = parse_apache(text, shown)
-        parsed.problems[:0] = problems
+        parsed.problems[:0] = problems + cut_nesting(parsed, self.fs.limits.max_depth)
         self.parsed_files[host_path] = parsed
         return parsed
 
@@ -470,6 +479,8 @@ class ApacheResolver:
         if entries is None:
             if optional and self.fs.kind(path) in ("missing", "broken"):
                 return ""  # only a folder that does not exist is tolerated
+            if self.fs.kind(path) == "dir":
+                return ""  # one heatlint may not list: RootFS reports it (HL003), httpd may read it
             return f"could not open directory {self.fs.shown(path)}: No such file or directory"
         names = [e for e in entries if aprmatch(head, e)
                  and (not slash or self.fs.is_directory_entry(posixpath.join(path, e)))]

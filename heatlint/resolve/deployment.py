@@ -6,11 +6,13 @@ import posixpath
 import re
 from dataclasses import replace
 
-from ..discover import Target
-from ..model import Deployment, HeatUrl, ProxyRoute
+from ..discover import Target, uwsgi_place
+from ..fs import read_problem
+from ..limits import LIMIT_CODE, deep_stack, timeout_message
+from ..model import ApacheConfig, Deployment, HeatUrl, ProxyRoute
 from ..parse.uwsgi import parse_ini
 from ..source import InputProblem, Location, Note
-from .apache import INCLUDE_CODE, READ_CODE, ApacheResolver, decode
+from .apache import INCLUDE_CODE, ApacheResolver, decode
 from .modules import DEBIAN_STATIC, REDHAT_STATIC
 from .sites import debian_sites, redhat_sites
 from .tmpfiles import runtime_dirs
@@ -60,13 +62,16 @@ HEAT_URL_OPTIONS = {("DEFAULT", "heat_metadata_server_url"), ("DEFAULT", "heat_w
                     ("clients_heat", "url")}
 
 
-def _heat_urls(fs, path: str) -> list[HeatUrl]:
+def _heat_urls(fs, path: str, problems: list[InputProblem]) -> list[HeatUrl]:
     """heat.conf is an oslo.config ini file; its line syntax is the one uwsgi's reader accepts."""
+    shown = fs.shown(path)
     try:
-        text, _ = decode(fs.read_bytes(path), fs.shown(path))
-    except OSError:
+        text, decoded = decode(fs.read_bytes(path), shown)
+    except OSError as exc:
+        problems.extend(p for p in [read_problem(exc, shown)] if p is not None)
         return []
-    ini = parse_ini(text, fs.shown(path))
+    problems.extend(p for p in decoded if p.code != "HL001")  # a BOM: oslo.config skips it
+    ini = parse_ini(text, shown)
     return [HeatUrl(o.key, o.section, o.value, o.location) for o in ini.options
             if (o.section, o.key) in HEAT_URL_OPTIONS and o.value]
 
@@ -84,15 +89,48 @@ def _script_state(fs, script: str) -> str:
     return {"file": "file", "dir": "dir", "other": "file"}.get(kind, "missing")
 
 
+def _stub(target: Target, what: str) -> Deployment:
+    """A deployment the run's timeout kept from being checked, with the finding that says so."""
+    where = Location(target.fs.shown(target.apache_main) if target.apache_main else target.name)
+    problem = InputProblem(LIMIT_CODE, timeout_message(target.fs.limits, what), where)
+    return Deployment(target.name, ApacheConfig(whole_tree=False, layout="snippets"), problems=[problem])
+
+
+def abandoned(target: Target, running: str) -> Deployment:
+    """A deployment the hard stop after the timeout interrupted: its findings are not reported."""
+    return _stub(target, f"while checking this deployment{f' ({running} was running)' if running else ''}"
+                 ", which was abandoned: none of its findings are reported")
+
+
+def too_deep(target: Target) -> Deployment:
+    """A deployment whose configuration nests deeper than Python could follow."""
+    where = Location(target.fs.shown(target.apache_main) if target.apache_main else target.name)
+    problem = InputProblem(LIMIT_CODE, "this configuration nests too deeply for heatlint to follow "
+                           "(sections or Includes tens of thousands deep), so it was not checked", where)
+    return Deployment(target.name, ApacheConfig(whole_tree=False, layout="snippets"), problems=[problem])
+
+
 def build(target: Target) -> Deployment:
+    """The deployment a target holds, read within the run's limits (see heatlint/limits.py)."""
+    return deep_stack(lambda: _build(target), target.fs.limits)
+
+
+def _build(target: Target) -> Deployment:
     fs = target.fs
+    if fs.budget.expired():
+        return _stub(target, "before checking this deployment, so nothing in it was checked")
+    early: list[InputProblem] = []  # problems met before the Apache configuration is read
     if target.whole_tree:
         env = {}
         if target.envvars:
+            shown = fs.shown(target.envvars)
             try:
-                env = read_envvars(decode(fs.read_bytes(target.envvars), target.envvars)[0])
-            except OSError:
-                env = {}
+                env = read_envvars(decode(fs.read_bytes(target.envvars), shown)[0])
+            except OSError as exc:
+                problem = read_problem(exc, shown)
+                if problem is not None:
+                    early.append(replace(problem, message=problem.message + "; the variables it "
+                                         "exports (APACHE_RUN_USER, APACHE_LOG_DIR, …) are unknown"))
         static = DEBIAN_STATIC if target.layout == "debian" else REDHAT_STATIC
         resolver = ApacheResolver(fs, target.server_root, env=env, static_modules=static,
                                   layout=target.layout)
@@ -109,11 +147,13 @@ def build(target: Target) -> Deployment:
             alone.read(path)
             return [replace(r, site=name) for r in alone.config.routes]
 
+        # What httpd includes, even files heatlint could not read (their finding says why).
+        included = set(resolver.read_paths) | fs.failed
         if target.layout == "debian":
-            config.sites = debian_sites(fs, resolver.server_root, set(resolver.read_paths), routes_of)
+            config.sites = debian_sites(fs, resolver.server_root, included, routes_of)
         elif target.layout == "redhat":
-            config.sites = redhat_sites(fs, target.server_root, set(resolver.read_paths), routes_of)
-        problems = resolver.problems
+            config.sites = redhat_sites(fs, target.server_root, included, routes_of)
+        problems = early + resolver.problems
     else:
         resolver = ApacheResolver(fs, "/", whole_tree=False, layout="snippets")
         for snippet in target.snippets:
@@ -136,9 +176,12 @@ def build(target: Target) -> Deployment:
         try:
             text, ini_problems = decode(fs.read_bytes(path), shown)
         except OSError as exc:
-            if not target.whole_tree:
-                deployment.problems.append(InputProblem(
-                    READ_CODE, f"cannot read this file: {exc.strerror or exc}", Location(shown)))
+            # /etc holds many ini files that are not uwsgi's: one heatlint cannot read is reported
+            # where uwsgi's and Heat's live (and always among loose files).
+            if not target.whole_tree or uwsgi_place(path):
+                problem = read_problem(exc, shown)
+                if problem is not None:
+                    deployment.problems.append(problem)
             continue
         ini = parse_ini(text, shown)
         # Only uwsgi's files count: /etc holds many other ini files (php.ini, …).
@@ -146,13 +189,15 @@ def build(target: Target) -> Deployment:
             continue
         deployment.files.append(shown)
         # A BOM hides uwsgi's section header, so say it in uwsgi's terms.
+        bom = [p for p in ini_problems if p.code == "HL001"]
         deployment.problems.extend(
             replace(p, code="HL002", message="the file starts with a UTF-8 byte order mark: uwsgi "
                     "does not skip it, so it finds no [uwsgi] section and ignores the whole file")
-            for p in ini_problems)
+            for p in bom)
+        deployment.problems.extend(p for p in ini_problems if p.code != "HL001")  # not UTF-8
         deployment.problems.extend(ini.problems)
         deployment.suppressions.extend(ini.suppressions)
-        app = resolve_app(ini, path) if not ini_problems else None
+        app = resolve_app(ini, path) if not bom else None
         if app is not None:
             if target.whole_tree and path.startswith(UWSGI_AVAILABLE + "/"):
                 app.enabled = final in enabled_apps
@@ -163,7 +208,7 @@ def build(target: Target) -> Deployment:
         for alias in config.wsgi_script_aliases:
             config.script_states[alias.script] = _script_state(fs, alias.script)
     for path in target.heat_conf:
-        deployment.heat_urls.extend(_heat_urls(fs, path))
+        deployment.heat_urls.extend(_heat_urls(fs, path, deployment.problems))
         deployment.files.append(fs.shown(path))
     for path in target.tmpfiles:
         shown = fs.shown(path)
@@ -176,6 +221,8 @@ def build(target: Target) -> Deployment:
             deployment.runtime_dirs.extend(dirs)
             deployment.files.append(shown)
     deployment.problems.extend(_text_link_problems(fs))
+    deployment.problems.extend(target.problems)  # what looking for the files ran into
+    deployment.problems.extend(fs.problems())  # links out of the tree, loops, limits reached
     for parsed in resolver.parsed_files.values():  # every Apache file read, sites-available included
         if parsed is not None:
             deployment.suppressions.extend(parsed.suppressions)

@@ -54,7 +54,8 @@ def debian_sites(fs: RootFS, server_root: str, read_paths: set[str],
             if not site.link_target and state == "file":
                 site.drift = _differs(fs, entry, posixpath.join(available_dir, name))
             if state in ("missing", "broken"):
-                site.state = "dangling"
+                # A link out of the checked tree is not known to dangle (HL009 says it was not read).
+                site.state = "outside" if fs.leads_outside(entry) else "dangling"
             else:
                 site.available = Location(fs.shown(final)) if final and final != entry else None
                 if entry not in read_paths:
