@@ -117,6 +117,7 @@ class RootFS:
         self.unlistable: dict[str, str] = {}  # host path of a folder that cannot be listed -> why
         self.failed: set[str] = set()  # host paths a read was refused for
         self.skipped: dict[str, list[str]] = {}  # run-wide limit -> host paths it kept unread
+        self._resolved: dict[str, tuple] = {}  # host path -> what _resolve found
 
     @classmethod
     def rooted_at(cls, real_root: str, shown: str, budget: Budget | None = None) -> "RootFS":
@@ -163,6 +164,15 @@ class RootFS:
         return self._resolve(host_path)[0]
 
     def _resolve(self, host_path: str) -> tuple[str | None, str, tuple[str, str] | None]:
+        # Once per path: a check reads a tree that does not change under it, and httpd's read
+        # phase asks about the same folders thousands of times on a large tree.
+        try:
+            return self._resolved[host_path]
+        except KeyError:
+            found = self._resolved[host_path] = self._resolve_uncached(host_path)
+            return found
+
+    def _resolve_uncached(self, host_path: str) -> tuple[str | None, str, tuple[str, str] | None]:
         """(final host path, "" | "outside" | "loop" | "unreadable", the link that left or looped)."""
         path = posixpath.normpath(host_path)
         hops = 0
