@@ -70,6 +70,19 @@ def _parse_outputs(ctx, param, values: tuple[str, ...]) -> list[tuple[str, str]]
     return outputs
 
 
+def _parse_jobs(ctx, param, value: str) -> int | None:
+    """``auto`` (None: decided by the CPUs available) or a whole number from 1."""
+    if value == "auto":
+        return None
+    try:
+        jobs = int(value)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise click.BadParameter(f"{value!r} is neither a whole number from 1 nor 'auto'", ctx, param)
+    return jobs
+
+
 def _color_console(file=None, stderr: bool = False):
     """A console that colours only a terminal, and never when NO_COLOR is set (FORCE_COLOR and
     TTY_COMPATIBLE=1 count as a terminal, as rich reads them)."""
@@ -166,11 +179,17 @@ def _holds_any(changed: list[str]):
               help="Configuration file (default: .heatlint.toml or pyproject.toml [tool.heatlint], "
                    "found walking up from the working directory).")
 @click.option("--show-config", is_flag=True, help="Print the effective configuration and exit.")
+@click.option("--no-cache", is_flag=True,
+              help="Neither read nor write the parse cache ($XDG_CACHE_HOME/heatlint, else "
+                   "~/.cache/heatlint). The cache never changes a result.")
+@click.option("-j", "--jobs", default="auto", metavar="N|auto", callback=_parse_jobs,
+              help="Processes that may parse at once on a large tree [default: auto, one per CPU "
+                   "up to 8]. Never changes a result.")
 def check(paths: tuple[str, ...], fmt: str | None, outputs: list[tuple[str, str]],
           fail_on: str | None, exit_zero: bool, baseline_path: str | None,
           write_baseline_path: str | None, changed_only: bool, quiet: bool, statistics: bool,
           select: tuple[str, ...], ignore: tuple[str, ...], config_path: str | None,
-          show_config: bool) -> None:
+          show_config: bool, no_cache: bool, jobs: int | None) -> None:
     """Check PATHS (default: /etc): system roots, etc/ folders, Apache ServerRoots, or loose
     Apache and uwsgi files."""
     from .config import ConfigError, describe, load
@@ -201,7 +220,8 @@ def check(paths: tuple[str, ...], fmt: str | None, outputs: list[tuple[str, str]
         only = _holds_any(changed)
     progress = _ProgressLine() if not quiet and _ProgressLine.wanted() else None
     try:
-        report = check_paths(targets, rules, config, only=only, progress=progress)
+        report = check_paths(targets, rules, config, only=only, progress=progress,
+                             cache=not no_cache, jobs=jobs)
         everything = report.findings  # --write-baseline records them all, old and new
         if baseline_path:
             report.findings, report.baselined = baseline.new_findings(report.findings, baseline_path)

@@ -12,10 +12,8 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from lark import Transformer
-from lark.exceptions import UnexpectedInput
-
 from ..source import InputProblem, Location, Suppression
+from . import cache
 from .grammar import lark_parser
 from .suppress import parse_comment
 from .words import split_words, unquote
@@ -70,29 +68,36 @@ class ApacheFile:
     suppressions: list[Suppression] = field(default_factory=list)
 
 
-class _Statements(Transformer):
-    __visit_tokens__ = False  # tokens pass through untouched: no per-token callback
-    """Runs inside the LALR parser: each statement becomes a (kind, token) pair, nothing more."""
+def _statements():
+    """The transformer that runs inside the LALR parser: each statement becomes a (kind, token)
+    pair, nothing more. Built on first use, so a run whose parses all come from the cache never
+    imports Lark."""
+    from lark import Transformer
 
-    def directive(self, toks):
-        return ("d", toks[0])
+    class _Statements(Transformer):
+        __visit_tokens__ = False  # tokens pass through untouched: no per-token callback
 
-    def section_open(self, toks):
-        return ("o", toks[0])
+        def directive(self, toks):
+            return ("d", toks[0])
 
-    def section_close(self, toks):
-        return ("c", toks[0])
+        def section_open(self, toks):
+            return ("o", toks[0])
 
-    def start(self, items):
-        # Statements, and the comment tokens that may hold "# heatlint: disable=…".
-        return [i for i in items if type(i) is tuple or "heatlint" in i]
+        def section_close(self, toks):
+            return ("c", toks[0])
+
+        def start(self, items):
+            # Statements, and the comment tokens that may hold "# heatlint: disable=…".
+            return [i for i in items if type(i) is tuple or "heatlint" in i]
+
+    return _Statements()
 
 
 @functools.lru_cache(maxsize=None)
 def _words_pattern() -> re.Pattern:
     """A statement's words, cut with the grammar's own word terminals (first match wins, as in
     the lexer; what matches none of them is the space between words)."""
-    parser = lark_parser("apache", _Statements, START)
+    parser = lark_parser("apache", _statements, START)
     return re.compile("|".join(f"(?:{parser.get_terminal(name).pattern.to_regexp()})"
                                for name in ("DQ_WORD", "SQ_WORD", "WORD")))
 
@@ -152,7 +157,19 @@ def _join_continuations(text: str) -> tuple[str, _LineMap]:
 
 
 def parse_apache(text: str, path: str) -> ApacheFile:
-    """Parse a whole file. Never raises on bad input: problems come back as HL001 findings."""
+    """Parse a whole file. Never raises on bad input: problems come back as HL001 findings.
+    During a run (heatlint.pipeline) the answer may come from the parse cache (parse/cache.py):
+    the same as parsing, by construction."""
+    session = cache.current()
+    if session is not None:
+        return session.parse("apache", text, path)
+    return parse_text(text, path)
+
+
+def parse_text(text: str, path: str) -> ApacheFile:
+    """:func:`parse_apache`, always parsing."""
+    from lark.exceptions import UnexpectedInput
+
     joined, lmap = _join_continuations(text)
     problems: list[InputProblem] = []
 
@@ -161,7 +178,7 @@ def parse_apache(text: str, path: str) -> ApacheFile:
         return Location(path, line, col, text_line.rstrip("\r"))
 
     try:
-        statements = lark_parser("apache", _Statements, START).parse(joined, start="start")
+        statements = lark_parser("apache", _statements, START).parse(joined, start="start")
     except UnexpectedInput as exc:  # the grammar accepts any text; this is a safety net
         line, col = lmap.position(exc.line, exc.column) if exc.line > 0 else (1, 1)
         problems.append(InputProblem(SYNTAX_CODE, f"cannot read this line: {exc.__class__.__name__}",

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from lark import Transformer
-from lark.exceptions import UnexpectedInput
-
 from ..source import InputProblem, Location, Suppression
+from . import cache
 from .grammar import lark_parser
 from .suppress import parse_comment
 
@@ -39,26 +37,44 @@ class IniFile:
         return any(s == name for s, _ in self.sections)
 
 
-class _Lines(Transformer):
-    __visit_tokens__ = False  # tokens pass through untouched: no per-token callback
-    def header(self, toks):
-        return ("h", toks[0], None)
+def _lines():
+    """The transformer that runs inside the LALR parser (built on first use: see parse/apache.py)."""
+    from lark import Transformer
 
-    def option(self, toks):
-        return ("=", toks[0], None)  # "key = value" in one token: split below
+    class _Lines(Transformer):
+        __visit_tokens__ = False  # tokens pass through untouched: no per-token callback
 
-    def bare_option(self, toks):
-        return ("b", toks[0], None)
+        def header(self, toks):
+            return ("h", toks[0], None)
 
-    def keyless_option(self, toks):
-        return ("o", None, toks[0] if toks else None)
+        def option(self, toks):
+            return ("=", toks[0], None)  # "key = value" in one token: split below
 
-    def start(self, items):
-        # Lines, and the comment tokens that may hold "# heatlint: disable=…".
-        return [i for i in items if type(i) is tuple or "heatlint" in i]
+        def bare_option(self, toks):
+            return ("b", toks[0], None)
+
+        def keyless_option(self, toks):
+            return ("o", None, toks[0] if toks else None)
+
+        def start(self, items):
+            # Lines, and the comment tokens that may hold "# heatlint: disable=…".
+            return [i for i in items if type(i) is tuple or "heatlint" in i]
+
+    return _Lines()
 
 
 def parse_ini(text: str, path: str) -> IniFile:
+    """Parse a whole ini file; during a run the answer may come from the parse cache."""
+    session = cache.current()
+    if session is not None:
+        return session.parse("uwsgi", text, path)
+    return parse_text(text, path)
+
+
+def parse_text(text: str, path: str) -> IniFile:
+    """:func:`parse_ini`, always parsing."""
+    from lark.exceptions import UnexpectedInput
+
     physical = text.split("\n")
     if not text.endswith("\n"):
         text += "\n"
@@ -68,7 +84,7 @@ def parse_ini(text: str, path: str) -> IniFile:
         return Location(path, line, col, physical[line - 1].rstrip("\r") if line <= len(physical) else "")
 
     try:
-        lines = lark_parser("uwsgi", _Lines).parse(text)
+        lines = lark_parser("uwsgi", _lines).parse(text)
     except UnexpectedInput as exc:  # the grammar accepts any text; this is a safety net
         problems.append(InputProblem(SYNTAX_CODE, f"cannot read this line: {exc.__class__.__name__}",
                                      loc(max(exc.line, 1), max(exc.column, 1))))

@@ -1,0 +1,203 @@
+"""The parse cache and parallel parsing never change a result (heatlint/parse/cache.py).
+
+Speed is measured by benchmarks/run.py, never here: these tests only compare reports.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from heatlint.cli import main
+from heatlint.parse import cache
+from heatlint.pipeline import check_paths
+from heatlint.report import render
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from generate import generate  # noqa: E402
+
+EXAMPLES = [str(ROOT / "examples" / name) for name in ("heat-broken", "heat-working")]
+
+
+@pytest.fixture
+def xdg(tmp_path, monkeypatch) -> Path:
+    home = tmp_path / "xdg-cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    return home
+
+
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory) -> str:
+    out = tmp_path_factory.mktemp("bench") / "tree-40"
+    generate(40, out)
+    return str(out)
+
+
+def report(*args: str) -> str:
+    result = CliRunner().invoke(main, ["check", *args, "--format", "json"])
+    assert result.exit_code in (0, 1), result.output
+    return result.output
+
+
+def db(home: Path) -> Path:
+    return home / "heatlint" / cache.DB_NAME
+
+
+def test_a_cached_run_reports_exactly_what_an_uncached_one_does(xdg, tree):
+    for paths in ([tree], EXAMPLES):
+        fresh = report(*paths, "--no-cache")
+        first = report(*paths)  # fills the cache
+        second = report(*paths)  # every parse from the cache
+        assert first == fresh and second == fresh
+    entries = sqlite3.connect(db(xdg)).execute("SELECT COUNT(*) FROM entry").fetchone()[0]
+    assert entries > 40
+
+
+def test_the_cache_lives_only_in_its_folder(xdg, tree, tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    report(tree)
+    assert sorted(p.name for p in home.iterdir()) == []
+    assert db(xdg).is_file()
+    assert stat.S_IMODE(os.stat(xdg / "heatlint").st_mode) == 0o700
+    # Without XDG_CACHE_HOME: ~/.cache/heatlint.
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    report(tree)
+    assert (home / ".cache" / "heatlint" / cache.DB_NAME).is_file()
+
+
+def test_no_cache_reads_and_writes_nothing(xdg, tree):
+    report(tree, "--no-cache")
+    assert not xdg.exists()
+
+
+def test_a_damaged_entry_is_ignored_and_rewritten(xdg, tree):
+    fresh = report(tree, "--no-cache")
+    report(tree)
+    with sqlite3.connect(db(xdg)) as conn:
+        keys = [k for (k,) in conn.execute("SELECT key FROM entry ORDER BY key LIMIT 20")]
+        conn.execute("UPDATE entry SET payload = X'00' WHERE key = ?", (keys[0],))  # digest fails
+        conn.execute("UPDATE entry SET payload = X'80', digest = ? WHERE key = ?",  # digest passes,
+                     (cache._digest(b"\x80"), keys[1]))  # the pickle does not load
+    assert report(tree) == fresh
+    with sqlite3.connect(db(xdg)) as conn:
+        for key in keys[:2]:
+            digest, payload = conn.execute("SELECT digest, payload FROM entry WHERE key = ?",
+                                           (key,)).fetchone()
+            assert digest == cache._digest(payload) and len(payload) > 100
+    assert report(tree) == fresh
+
+
+def test_a_database_that_is_not_one_is_replaced(xdg, tree):
+    fresh = report(tree, "--no-cache")
+    db(xdg).parent.mkdir(parents=True, mode=0o700)
+    db(xdg).write_bytes(b"this is not SQLite" * 100)
+    assert report(tree) == fresh
+    assert sqlite3.connect(db(xdg)).execute("SELECT COUNT(*) FROM entry").fetchone()[0] > 40
+    assert report(tree) == fresh
+
+
+def test_a_damaged_parser_file_is_rebuilt(xdg, tree):
+    import subprocess
+
+    def run() -> str:  # a new process each time: Lark parsers are built once per process
+        out = subprocess.run([sys.executable, "-m", "heatlint", "check", tree, "--format", "json"],
+                             capture_output=True, text=True, env=dict(os.environ))
+        assert out.returncode in (0, 1), out.stderr
+        return out.stdout
+
+    fresh = report(tree, "--no-cache")
+    assert run() == fresh
+    grammars = sorted((xdg / "heatlint").glob("grammar-*.pickle"))
+    assert [g.name.split("-")[1] for g in grammars] == ["apache", "uwsgi"]
+    (xdg / "heatlint" / cache.DB_NAME).unlink()  # so that the next run parses again
+    for g in grammars:
+        g.write_bytes(g.read_bytes()[:100])
+    assert run() == fresh
+    assert all(len(g.read_bytes()) > 1000 for g in grammars)
+
+
+def test_a_folder_others_may_write_to_is_not_used(xdg, tree):
+    (xdg / "heatlint").mkdir(parents=True)
+    os.chmod(xdg / "heatlint", 0o777)
+    report(tree)
+    assert not db(xdg).exists()
+
+
+def test_a_changed_file_is_parsed_again(xdg, tree, tmp_path):
+    import shutil
+
+    copy = tmp_path / "tree"
+    shutil.copytree(tree, copy, symlinks=True)
+    before = json.loads(report(str(copy)))
+    site = copy / "etc/apache2/sites-available/svc00000.conf"
+    site.write_text(site.read_text().replace("</VirtualHost>", "ProxyPass /x http://127.0.0.1:1/\n"
+                                             "</VirtualHost>"))
+    after = json.loads(report(str(copy)))
+    assert after == json.loads(report(str(copy), "--no-cache"))
+    assert after != before
+
+
+def _run(paths: list[str], **kwargs) -> str:
+    return render("json", check_paths(paths, **kwargs))
+
+
+def test_parsing_in_worker_processes_gives_the_serial_result(xdg, tree, monkeypatch):
+    if not cache._can_fork():
+        pytest.skip("workers are forked on Linux only")
+    serial = _run([tree], jobs=1)
+    seen = []
+    prefetch, close = cache.Session.prefetch, cache.Session.close
+
+    def prefetch_and_wait(self, target):
+        prefetch(self, target)
+        self.drain()  # every file parsed by a worker before the resolver asks for it
+
+    def close_and_count(self):
+        seen.append(dict(self.stats))
+        close(self)
+
+    monkeypatch.setattr(cache, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(cache.Session, "prefetch", prefetch_and_wait)
+    monkeypatch.setattr(cache.Session, "close", close_and_count)
+    assert _run([tree], jobs=2) == serial
+    assert seen[-1]["from workers"] > 40 and seen[-1]["cached"] > 40
+    # With the disk cache as well: the workers fill it, and the next run reads it.
+    assert _run([tree], jobs=3, cache=True) == serial
+    assert _run([tree], jobs=3, cache=True) == serial
+    assert seen[-1]["parsed"] == 0
+    for paths in (EXAMPLES, [str(ROOT / "examples" / "heat-broken" / "etc" / "heat")]):
+        assert _run(paths, jobs=2) == _run(paths, jobs=1)
+
+
+def test_jobs_must_be_a_number_or_auto():
+    for bad in ("0", "-1", "many"):
+        result = CliRunner().invoke(main, ["check", EXAMPLES[0], "--jobs", bad])
+        assert result.exit_code == 2 and "--jobs" in result.output
+    assert CliRunner().invoke(main, ["check", EXAMPLES[1], "--jobs", "auto"]).exit_code == 0
+    assert CliRunner().invoke(main, ["check", EXAMPLES[1], "-j", "2"]).exit_code == 0
+
+
+def test_rule_plugins_are_found_without_reading_every_distribution(tmp_path, monkeypatch):
+    from heatlint.check import engine
+
+    assert engine._plugin_entry_points() == []  # no installed distribution declares one
+    dist = tmp_path / "heatlint_demo_rule-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: heatlint-demo-rule\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text("[heatlint.rules]\ndemo = heatlint_demo_rule\n")
+    (tmp_path / "heatlint_demo_rule.py").write_text(
+        '"""A demo rule."""\nCODE = "XX901"\nNAME = "demo"\nSEVERITY = "info"\nSUMMARY = "demo"\n'
+        "def check(deployment):\n    return []\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert [ep.name for ep in engine._plugin_entry_points()] == ["demo"]
+    assert "XX901" in [r.code for r in engine.load_rules()]
