@@ -118,6 +118,7 @@ class RootFS:
         self.failed: set[str] = set()  # host paths a read was refused for
         self.skipped: dict[str, list[str]] = {}  # run-wide limit -> host paths it kept unread
         self._resolved: dict[str, tuple] = {}  # host path -> what _resolve found
+        self._real_dirs: dict[str, str] = {}  # real folder -> os.path.realpath of it
 
     @classmethod
     def rooted_at(cls, real_root: str, shown: str, budget: Budget | None = None) -> "RootFS":
@@ -330,6 +331,17 @@ class RootFS:
             return None
 
     # -- reading ---------------------------------------------------------------------------
+    def _realpath(self, real: str) -> str:
+        """os.path.realpath, with each folder's real path worked out once per run (a file's own
+        name is followed every time: it may be a link)."""
+        folder, name = os.path.split(real)
+        try:
+            base = self._real_dirs[folder]
+        except KeyError:
+            base = self._real_dirs[folder] = os.path.realpath(folder)
+        path = os.path.join(base, name)
+        return os.path.realpath(path) if os.path.islink(path) or name in ("", ".", "..") else path
+
     def _confined(self, real: str) -> bool:
         return any(real == root or real.startswith(root.rstrip(os.sep) + os.sep) for root in self.confine)
 
@@ -348,7 +360,7 @@ class RootFS:
         real = self.real_path(final)
         if real is None:
             raise ReadError("No such file or directory")
-        target = os.path.realpath(real)
+        target = self._realpath(real)
         if not self._confined(target):
             raise self._outside(target)
         try:
