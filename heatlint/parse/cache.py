@@ -25,7 +25,6 @@ The Lark parsers themselves are kept in the same folder (``grammar.py``).
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import select
@@ -36,6 +35,11 @@ import threading
 import time
 from contextlib import contextmanager
 from typing import Iterator
+
+try:  # the hash itself: hashlib would also load OpenSSL, 3 ms of every start-up
+    from _blake2 import blake2b
+except ImportError:  # a Python built without it
+    from hashlib import blake2b
 
 FORMAT = b"heatlint parse cache 1"
 DB_NAME = "parse.sqlite3"
@@ -103,7 +107,7 @@ def _source_digest() -> bytes:
 
     from .. import __version__
 
-    h = hashlib.blake2b(FORMAT, digest_size=20)
+    h = blake2b(FORMAT, digest_size=20)
     h.update(f"{__version__}\0{sys.version_info[:2]}\0".encode())
     here = os.path.dirname(os.path.abspath(__file__))
     parent = os.path.dirname(here)
@@ -217,7 +221,7 @@ def _remove(path: str) -> bool:
 
 
 def _digest(payload: bytes) -> bytes:
-    return hashlib.blake2b(payload, digest_size=16).digest()
+    return blake2b(payload, digest_size=16).digest()
 
 
 def _parser(kind: str):
@@ -316,7 +320,7 @@ class Session:
 
     # -- keys --------------------------------------------------------------------------------
     def key(self, kind: str, text: str, path: str) -> bytes:
-        h = hashlib.blake2b(self.salt, digest_size=20)
+        h = blake2b(self.salt, digest_size=20)
         h.update(f"{kind}\0{path}\0".encode("utf-8", "surrogatepass"))
         h.update(text.encode("utf-8", "surrogatepass"))
         return h.digest()

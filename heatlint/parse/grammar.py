@@ -8,18 +8,19 @@ the cache folder, written atomically, checked by digest and rebuilt when it does
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 import pickle
 import sys
-import tempfile
-from importlib import resources
+
+from .cache import blake2b
 
 _MAGIC = b"heatlint lark parser 1\n"
 _OPTIONS = {"parser": "lalr", "lexer": "contextual", "maybe_placeholders": False}
 
 
 def grammar_text(name: str) -> str:
+    from importlib import resources
+
     return resources.files("heatlint.grammars").joinpath(f"{name}.lark").read_text("utf-8")
 
 
@@ -36,14 +37,14 @@ def lark_parser(name: str, transformer_factory, start: tuple[str, ...] = ("start
     directory = session.directory if session is not None else None
     if directory is None:
         return lark.Lark(text, transformer=transformer_factory(), start=list(start), **_OPTIONS)
-    key = hashlib.blake2b(f"{lark.__version__}\0{sys.version_info[:2]}\0{start}\0{_OPTIONS}\0{text}"
+    key = blake2b(f"{lark.__version__}\0{sys.version_info[:2]}\0{start}\0{_OPTIONS}\0{text}"
                           .encode(), digest_size=16).hexdigest()
     path = os.path.join(directory, f"grammar-{name}-{key}.pickle")
     try:
         with open(path, "rb") as fh:
             data = fh.read()
         digest, payload = data[len(_MAGIC):len(_MAGIC) + 16], data[len(_MAGIC) + 16:]
-        if data.startswith(_MAGIC) and hashlib.blake2b(payload, digest_size=16).digest() == digest:
+        if data.startswith(_MAGIC) and blake2b(payload, digest_size=16).digest() == digest:
             return lark.Lark.__new__(lark.Lark)._load(pickle.loads(payload),
                                                       transformer=transformer_factory())
     except Exception:
@@ -59,6 +60,7 @@ def lark_parser(name: str, transformer_factory, start: tuple[str, ...] = ("start
 def _save(parser, path: str) -> None:
     """Lark's own serialisation, behind a magic line and a digest, renamed into place."""
     import io
+    import tempfile
 
     buffer = io.BytesIO()
     parser.save(buffer, exclude_options=("transformer", "postlex", "lexer_callbacks", "tree_class",
@@ -68,7 +70,7 @@ def _save(parser, path: str) -> None:
     fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".grammar-", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(_MAGIC + hashlib.blake2b(payload, digest_size=16).digest() + payload)
+            fh.write(_MAGIC + blake2b(payload, digest_size=16).digest() + payload)
         os.replace(tmp, path)
     except BaseException:
         try:

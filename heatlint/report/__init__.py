@@ -4,7 +4,6 @@ Reporters see only findings, the rules' documentation and the run's counts, neve
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass, field
 
 from ..check import Finding
@@ -79,6 +78,8 @@ def write_atomic(path: str, text: str) -> None:
     same folder, flushed to disk, then renamed over ``path``. Raises OSError."""
     directory = os.path.dirname(os.path.abspath(path))
     os.makedirs(directory, exist_ok=True)
+    import tempfile  # here: only runs that write a file need it
+
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:

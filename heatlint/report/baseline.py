@@ -19,7 +19,6 @@ reading a diff of the baseline and are not part of the key::
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections import Counter
@@ -61,6 +60,8 @@ def keyed(findings: Iterable, base_dir: str | None = None) -> list[tuple[Key, ob
 
 def fingerprint(key: Key) -> str:
     """A short stable hash of a key (SARIF's partialFingerprints)."""
+    import hashlib  # here: only --baseline runs need it (OpenSSL takes 3 ms to load)
+
     return hashlib.sha256(json.dumps(list(key)).encode()).hexdigest()[:32]
 
 

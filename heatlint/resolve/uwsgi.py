@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
-from importlib import resources
+import pkgutil
 
 from ..model import UwsgiApp, UwsgiListener, UwsgiOption
 from ..parse.uwsgi import IniFile
@@ -46,7 +46,7 @@ _UNLISTED = {"end": "core"}
 def option_table() -> dict[str, tuple[str, str]]:
     """Every option uwsgi 2.0 knows: name -> (command-line shortcut, origin), as printed by the
     real program's --help for the core and each Debian plugin (tools/gen_uwsgi_options.py)."""
-    text = resources.files("heatlint.data").joinpath("uwsgi_options.tsv").read_text("utf-8")
+    text = pkgutil.get_data("heatlint.data", "uwsgi_options.tsv").decode("utf-8")
     table = {name: ("", origin) for name, origin in _UNLISTED.items()}
     for line in text.splitlines():
         if line and not line.startswith("#"):
