@@ -110,12 +110,14 @@ def too_deep(target: Target) -> Deployment:
     return Deployment(target.name, ApacheConfig(whole_tree=False, layout="snippets"), problems=[problem])
 
 
-def build(target: Target) -> Deployment:
-    """The deployment a target holds, read within the run's limits (see heatlint/limits.py)."""
-    return deep_stack(lambda: _build(target), target.fs.limits)
+def build(target: Target, static_modules: tuple[str, ...] | None = None) -> Deployment:
+    """The deployment a target holds, read within the run's limits (see heatlint/limits.py).
+    ``static_modules`` replaces the modules assumed compiled into httpd for the layout (the
+    differential suite runs every layout on Debian's build)."""
+    return deep_stack(lambda: _build(target, static_modules), target.fs.limits)
 
 
-def _build(target: Target) -> Deployment:
+def _build(target: Target, static_modules: tuple[str, ...] | None) -> Deployment:
     fs = target.fs
     if fs.budget.expired():
         return _stub(target, "before checking this deployment, so nothing in it was checked")
@@ -131,7 +133,8 @@ def _build(target: Target) -> Deployment:
                 if problem is not None:
                     early.append(replace(problem, message=problem.message + "; the variables it "
                                          "exports (APACHE_RUN_USER, APACHE_LOG_DIR, …) are unknown"))
-        static = DEBIAN_STATIC if target.layout == "debian" else REDHAT_STATIC
+        static = static_modules if static_modules is not None else (
+            DEBIAN_STATIC if target.layout == "debian" else REDHAT_STATIC)
         resolver = ApacheResolver(fs, target.server_root, env=env, static_modules=static,
                                   layout=target.layout)
         resolver.read(target.apache_main)

@@ -14,7 +14,6 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from unittest import mock
 
 import httpd
 from heatlint.check import load_rules, run
@@ -55,12 +54,8 @@ def heatlint_view(path: Path, static: tuple[str, ...] | None = None) -> tuple[Ta
     targets = [t for t in discover([str(path)]) if t.whole_tree]
     assert len(targets) == 1, f"{path}: expected one whole Apache tree, found {len(targets)}"
     target = targets[0]
-    if static is None:
-        deployment = build(target)
-    else:
-        with mock.patch("heatlint.resolve.deployment.DEBIAN_STATIC", static), \
-                mock.patch("heatlint.resolve.deployment.REDHAT_STATIC", static):
-            deployment = build(target)
+    # A parameter, not a patched module global: trees are compared on several threads at once.
+    deployment = build(target, static)
     findings = [f for rule in RULES for f in run([rule], deployment)]
     return target, deployment, findings
 
