@@ -3,7 +3,6 @@ case was found by tests/differential and checked against apache2 -t there)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -13,19 +12,14 @@ from heatlint.parse.words import split_words
 from heatlint.resolve.aprmatch import fnmatch, fnmatch_test
 from heatlint.resolve.apache import ifversion
 from heatlint.resolve.deployment import build
+from treeutil import write_tree
 
 MAIN = "etc/apache2/apache2.conf"
 BASE = "LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so\n"
 
 
 def deployment(tmp_path: Path, files: dict[str, str], links: dict[str, str] | None = None):
-    root = tmp_path / "root"
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    for name, target in (links or {}).items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        os.symlink(target, root / name)
+    root = write_tree(tmp_path / "root", files, links)
     (target,) = discover([str(root)])
     return build(target)
 

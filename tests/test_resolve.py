@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from heatlint.discover import discover
@@ -10,17 +9,11 @@ from heatlint.parse.uwsgi import parse_ini
 from heatlint.resolve.deployment import build, read_envvars
 from heatlint.resolve.endpoints import parse_proxy_url, parse_uwsgi_address
 from heatlint.resolve.uwsgi import resolve_app
+from treeutil import write_tree
 
 
 def tree(tmp_path: Path, files: dict[str, str], links: dict[str, str] | None = None) -> Path:
-    root = tmp_path / "root"
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    for name, target in (links or {}).items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        os.symlink(target, root / name)
-    return root
+    return write_tree(tmp_path / "root", files, links)
 
 
 def deployment(root: Path):
