@@ -47,6 +47,7 @@ KEEP_DAYS = 30
 # Worker processes only pay off past this much text left to parse (about 50 ms of parsing):
 # below it, forking and shipping results back costs more than it saves.
 PARALLEL_MIN_BYTES = 256 * 1024
+FLUSH_BYTES = 16 * 1024 * 1024  # new entries are written to the store in batches of this size
 APACHE_SUFFIXES = (".conf", ".load", ".conf.in", ".htaccess")
 _FRAME = struct.Struct("!I")
 
@@ -306,11 +307,13 @@ class Session:
                  parallel_min_bytes: int | None = None):
         self.directory = usable_dir(cache_dir()) if use_cache else None
         self.store = Store.open(self.directory) if self.directory else None
+        self.auto_jobs = jobs is None
         self.jobs = jobs if jobs is not None else default_jobs()
         self.parallel_min_bytes = PARALLEL_MIN_BYTES if parallel_min_bytes is None else parallel_min_bytes
         self.salt = _source_digest() if self.store is not None or self.jobs > 1 else b""
         self.memo: dict[bytes, bytes] = {}  # key -> pickled result, from the store or a worker
         self.new: dict[bytes, bytes] = {}  # key -> pickled result, to write to the store
+        self.new_bytes = 0
         self.used: list[bytes] = []  # keys the store answered
         self.workers: list[_Worker] = []
         # Workers are started and stopped by the run's thread and read from by the thread that
@@ -355,14 +358,24 @@ class Session:
         if self.store is not None:
             payload = _pickled(result)  # now: the caller is about to change the result
             if payload is not None:
-                self.new[key] = payload
+                self._keep(key, payload)
         return result
+
+    def _keep(self, key: bytes, payload: bytes) -> None:
+        """A new entry for the store, written in batches so a large first run does not hold
+        them all until its end (each batch is a transaction of its own)."""
+        self.new[key] = payload
+        self.new_bytes += len(payload)
+        if self.new_bytes >= FLUSH_BYTES:
+            self.store.put_many(self.new, [])
+            self.new, self.new_bytes = {}, 0
 
     # -- a deployment's files ahead of time --------------------------------------------------
     def prefetch(self, target) -> None:
         """Start workers on the files ``target`` is likely to parse, when there are enough of
         them, more than one CPU, and a store (if any) that does not already hold them."""
-        if self.jobs < 2 or not _can_fork():
+        wanted = self.workers_wanted() if self.jobs > 1 and _can_fork() else 0
+        if wanted == 0:
             return
         limit = target.fs.limits.max_file_size
         items = [c for c in _candidates(target) if c[3] <= limit]
@@ -376,20 +389,32 @@ class Session:
         # the inis first and the Apache files from the end, meeting the resolver in the middle.
         apache = sorted((i for i in items if i[0] == "apache"), key=lambda i: i[2], reverse=True)
         ordered = [i[:3] for i in items if i[0] != "apache"] + [i[:3] for i in apache]
-        count = min(self.jobs - 1, max(1, len(ordered) // 16))
+        count = min(wanted, len(ordered) // 16)
         for n in range(count):
             self._fork(ordered[n::count], limit)
 
+    def workers_wanted(self) -> int:
+        """--jobs N: N - 1 workers beside this process. --jobs auto: one per CPU that the load
+        average says is idle (a worker on a busy CPU only slows the run down)."""
+        if not self.auto_jobs:
+            return self.jobs - 1
+        try:
+            idle = self.jobs - os.getloadavg()[0]
+        except OSError:
+            idle = self.jobs - 1
+        return max(0, min(self.jobs - 1, int(idle + 0.5)))
+
     def _warm(self, items, limit: int) -> bool:
-        """Does the store hold the largest of these files (as they are now)?"""
+        """Does the store hold most of these files (16 of them, as they are now)? Not all: some
+        are guesses the resolver never reads, so never stored."""
         from ..resolve.apache import decode
 
         keys = []
-        for kind, real, shown, _ in sorted(items, key=lambda i: -i[3])[:8]:
+        for kind, real, shown, _ in items[::max(1, len(items) // 16)]:
             data = _read(real, limit)
             if data is not None:
                 keys.append(self.key(kind, decode(data, shown)[0], shown))
-        return len(self.store.get_many(keys)) == len(keys)
+        return len(self.store.get_many(keys)) >= 0.75 * len(keys)
 
     def _fork(self, items, limit: int) -> None:
         read_fd, write_fd = os.pipe()
@@ -451,7 +476,7 @@ class Session:
                 self.memo[key] = payload
                 self.stats["from workers"] += 1
                 if parsed and self.store is not None:
-                    self.new[key] = payload
+                    self._keep(key, payload)
 
     def _reap(self, worker: _Worker) -> None:
         os.close(worker.fd)
