@@ -201,3 +201,16 @@ def test_rule_plugins_are_found_without_reading_every_distribution(tmp_path, mon
     monkeypatch.syspath_prepend(str(tmp_path))
     assert [ep.name for ep in engine._plugin_entry_points()] == ["demo"]
     assert "XX901" in [r.code for r in engine.load_rules()]
+
+
+def test_the_store_keeps_to_its_size_by_dropping_the_least_recently_used(tmp_path, monkeypatch):
+    store = cache.Store.open(str(tmp_path))
+    old = {bytes([i]) * 20: b"x" * 5000 for i in range(40)}
+    store.put_many(old, [])
+    store.db.execute("UPDATE entry SET day = day - 3")
+    monkeypatch.setattr(cache, "MAX_BYTES", 150_000)
+    new = {bytes([100 + i]) * 20: b"y" * 5000 for i in range(20)}
+    store.put_many(new, [])
+    left = {k for (k,) in store.db.execute("SELECT key FROM entry")}
+    assert set(new) <= left and not left & set(old)
+    assert store.get_many(list(new))[next(iter(new))][0] == b"y" * 5000

@@ -18,7 +18,8 @@ changes the key; a stale entry is never looked at again.
   match, does not load or is not what was asked for is ignored, parsed again and rewritten; a
   database that cannot be read at all is replaced. The folder is used only when it belongs to the
   user running heatlint and nobody else may write to it (entries are Python pickles). Entries not
-  used for 30 days are dropped. ``--no-cache`` reads and writes nothing there.
+  used for 30 days are dropped, and the least recently used ones past 1 GiB. ``--no-cache`` reads
+  and writes nothing there.
 
 The Lark parsers themselves are kept in the same folder (``grammar.py``).
 """
@@ -44,6 +45,7 @@ except ImportError:  # a Python built without it
 FORMAT = b"heatlint parse cache 1"
 DB_NAME = "parse.sqlite3"
 KEEP_DAYS = 30
+MAX_BYTES = 1024 ** 3  # past this, entries least recently used are dropped (a 10,000-vhost tree: 90 MB)
 # Worker processes only pay off past this much text left to parse (about 50 ms of parsing):
 # below it, forking and shipping results back costs more than it saves.
 PARALLEL_MIN_BYTES = 256 * 1024
@@ -192,12 +194,19 @@ class Store:
                     self.db.execute(f"UPDATE entry SET day = ? WHERE day < ? AND key IN "
                                     f"({','.join('?' * len(chunk))})", [today, today, *chunk])
                 self.db.execute("DELETE FROM entry WHERE day < ?", (today - KEEP_DAYS,))
+                while self._used_bytes() > MAX_BYTES:  # the least recently used days first
+                    self.db.execute("DELETE FROM entry WHERE day <= (SELECT MIN(day) FROM entry)")
                 self.db.execute("COMMIT")
             except BaseException:
                 self.db.execute("ROLLBACK")
                 raise
         except sqlite3.Error:
             pass  # busy or read-only: the cache is only ever an optimisation
+
+    def _used_bytes(self) -> int:
+        pages, free, size = (self.db.execute(f"PRAGMA {p}").fetchone()[0]
+                             for p in ("page_count", "freelist_count", "page_size"))
+        return (pages - free) * size
 
     def close(self) -> None:
         try:
