@@ -1,12 +1,24 @@
 #!/usr/bin/env python3
 """heatlint against the real reference, httpd parsing the same tree.
 
-    python3 benchmarks/run.py [--sizes 10,100,1000,10000] [--runs 5]
+    python3 benchmarks/run.py [--sizes 10,100,1000,10000] [--runs 5] [--jobs N]
 
 For each size it generates a tree (benchmarks/generate.py), checks that `apache2 -t` accepts it,
-then times `apache2 -t` and `heatlint check --format json` alternately, RUNS times each, and
-prints medians, the heatlint/apache2 ratio, lines per second and peak memory (max RSS of the
-process, from wait4). It also times start-up: heatlint on examples/heat-broken.
+then runs, in turn and RUNS times each (alternating, so a slow moment of the machine hits all of
+them alike):
+
+* `apache2 -t` on the tree;
+* `heatlint check TREE --format json --no-cache`: everything parsed;
+* the same without --no-cache on an empty cache: the first run, which also fills the cache;
+* the same again: a second run over the unchanged tree, every file's parse from the cache.
+
+It prints medians, the heatlint/apache2 ratios, lines per second, microseconds per line (all of
+the --no-cache run), and peak memory: the largest proportional set size of each program, summed
+over heatlint and its worker processes, from one more run of each, sampled. It first times
+start-up (`python -c pass`, and heatlint on examples/heat-broken, cold and cached), and ends with
+the marginal cost per line between the two largest sizes (heatlint's growth is linear when it is
+close to the cost per line at the smaller one). heatlint's cache lives under WORK/xdg-cache, never
+in yours; the trees are checked with limits raised past their 19,000 files (WORK/heatlint.toml).
 Needs Debian's apache2 (`apt-get install apache2`).
 """
 
@@ -14,10 +26,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -26,16 +40,52 @@ sys.path.insert(0, str(HERE))
 from generate import generate  # noqa: E402
 
 
-def measure(cmd: list[str], env: dict | None = None, ok=(0,)) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one run."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    code = os.waitstatus_to_exitcode(status)
-    if code not in ok:
-        raise SystemExit(f"{' '.join(cmd)} exited {code}: {proc.stderr.read().decode()[-500:]}")
-    return wall, usage.ru_maxrss / 1024
+def _tree_pss(pid: int) -> int:
+    """Proportional set size (KiB) of a process and all its descendants: memory a forked worker
+    shares with its parent counts once, not twice. 0 once the process is gone."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as fh:
+                total += next((int(line.split()[1]) for line in fh if line.startswith("Pss:")), 0)
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as fh:
+                    todo.extend(int(c) for c in fh.read().split())
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def measure(cmd: list[str], env: dict | None = None, ok=(0,), memory: bool = False
+            ) -> tuple[float, float]:
+    """Wall seconds and peak memory (MiB) of one run: the largest resident set of one process
+    (wait4), or with ``memory`` the largest sum of the PSS of the process and its workers,
+    sampled every 5 ms (a run that samples is not timed: the sampler takes CPU too). stderr goes
+    to a file: httpd writes a warning per vhost, more than a pipe holds, and would block."""
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=err)
+        peak = [0]
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.wait(0.005):
+                peak[0] = max(peak[0], _tree_pss(proc.pid))
+
+        sampler = threading.Thread(target=sample, daemon=True) if memory else None
+        if sampler is not None:
+            sampler.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        done.set()
+        if sampler is not None:
+            sampler.join()
+        code = os.waitstatus_to_exitcode(status)
+        if code not in ok:
+            err.seek(0)
+            raise SystemExit(f"{' '.join(cmd)} exited {code}: {err.read().decode()[-500:]}")
+    return wall, (peak[0] if memory else usage.ru_maxrss) / 1024
 
 
 def apache_env(tree: Path) -> dict:
@@ -48,34 +98,79 @@ def apache_env(tree: Path) -> dict:
     return env
 
 
+def median(values) -> float:
+    return statistics.median(values)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10,100,1000,10000")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--jobs", default=None, help="passed to heatlint --jobs (default: its own)")
     parser.add_argument("--heatlint", default=f"{sys.executable} -m heatlint")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "heatlint-bench")
     args = parser.parse_args()
-    heatlint = args.heatlint.split()
+    heatlint = args.heatlint.split() + ["check"]
+    options = ["--format", "json"] + (["--jobs", args.jobs] if args.jobs else [])
+    args.work.mkdir(parents=True, exist_ok=True)
+    # The default limits stop a run at 10,000 files; the largest tree has 19,000.
+    config = args.work / "heatlint.toml"
+    config.write_text('max-files = 1000000\nmax-total-size = "4 GiB"\n')
+    cache = args.work / "xdg-cache"
+    henv = dict(os.environ, XDG_CACHE_HOME=str(cache))
+    # As installed: compiled modules are written once and reused (pip compiles them at install).
+    henv.pop("PYTHONDONTWRITEBYTECODE", None)
+    if not shutil.which("apache2"):
+        raise SystemExit("needs Debian's apache2: apt-get install apache2")
 
-    startup = [measure(heatlint + ["check", str(HERE.parent / "examples/heat-broken"), "--format", "json"],
-                       ok=(0, 1))[0] for _ in range(max(args.runs, 10))]
-    print(f"start-up (examples/heat-broken, {len(startup)} runs): median "
-          f"{statistics.median(startup) * 1000:.0f} ms\n")
-    print("| vhosts | lines | apache2 -t | heatlint | ratio | heatlint lines/s | peak MiB apache2 | peak MiB heatlint |")
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    example = str(HERE.parent / "examples/heat-broken")
+    runs = max(args.runs, 10)
+    python = [measure([sys.executable, "-c", "pass"])[0] for _ in range(runs)]
+    shutil.rmtree(cache, ignore_errors=True)
+    measure(heatlint + [example] + options, henv, ok=(0, 1))  # writes compiled modules, if missing
+    cold, warm = [], []
+    for _ in range(runs):
+        cold.append(measure(heatlint + [example] + options + ["--no-cache"], henv, ok=(0, 1))[0])
+        warm.append(measure(heatlint + [example] + options, henv, ok=(0, 1))[0])
+    print(f"start-up, {runs} runs each: `python -c pass` {median(python) * 1000:.0f} ms; "
+          f"heatlint on examples/heat-broken {median(warm) * 1000:.0f} ms "
+          f"({median(cold) * 1000:.0f} ms with --no-cache)\n")
+
+    print("| vhosts | lines | apache2 -t | heatlint --no-cache | ratio | 1st run (fills cache) "
+          "| 2nd run (cached) | ratio | µs/line | lines/s | peak MiB apache2 | peak MiB heatlint |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    per_size = []
     for size in [int(s) for s in args.sizes.split(",")]:
         tree = args.work / f"tree-{size}"
         lines = generate(size, tree)
         env = apache_env(tree)
         apache = ["apache2", "-d", str(tree / "etc/apache2"), "-f", "apache2.conf", "-t"]
         measure(apache, env)  # must pass before anything is timed
-        a, h = [], []
+        check = heatlint + [str(tree)] + options + ["--config", str(config)]
+        a, nc, first, second = [], [], [], []
         for _ in range(args.runs):
-            a.append(measure(apache, env))
-            h.append(measure(heatlint + ["check", str(tree), "--format", "json"], ok=(0, 1)))
-        am, hm = statistics.median(w for w, _ in a), statistics.median(w for w, _ in h)
-        print(f"| {size:,} | {lines:,} | {am:.3f} s | {hm:.3f} s | {hm / am:.2f} | {lines / hm:,.0f} | "
-              f"{max(m for _, m in a):.0f} | {max(m for _, m in h):.0f} |", flush=True)
+            a.append(measure(apache, env)[0])
+            nc.append(measure(check + ["--no-cache"], henv, ok=(0, 1))[0])
+            shutil.rmtree(cache, ignore_errors=True)
+            first.append(measure(check, henv, ok=(0, 1))[0])
+            second.append(measure(check, henv, ok=(0, 1))[0])
+        # Memory: one more run of each, sampled.
+        apache_peak = measure(apache, env, memory=True)[1]
+        peak = measure(check + ["--no-cache"], henv, ok=(0, 1), memory=True)[1]
+        shutil.rmtree(cache, ignore_errors=True)
+        peak = max(peak, measure(check, henv, ok=(0, 1), memory=True)[1],
+                   measure(check, henv, ok=(0, 1), memory=True)[1])
+        am, nm, fm, sm = (median(r) for r in (a, nc, first, second))
+        per_size.append((size, lines, nm))
+        print(f"| {size:,} | {lines:,} | {am:.3f} s | {nm:.3f} s | {nm / am:.2f} | {fm:.3f} s | "
+              f"{sm:.3f} s | {sm / am:.2f} | {nm / lines * 1e6:.1f} | {lines / nm:,.0f} | "
+              f"{apache_peak:.0f} | {peak:.0f} |", flush=True)
+    if len(per_size) >= 2:
+        (n1, l1, t1), (n2, l2, t2) = per_size[-2], per_size[-1]
+        marginal = (t2 - t1) / (l2 - l1) * 1e6
+        print(f"\nper line (--no-cache): {t1 / l1 * 1e6:.1f} µs at {n1:,} vhosts, {t2 / l2 * 1e6:.1f} µs "
+              f"at {n2:,}; each line added from {n1:,} to {n2:,} cost {marginal:.1f} µs "
+              f"({marginal / (t1 / l1 * 1e6):.2f}x the cost per line at {n1:,})")
 
 
 if __name__ == "__main__":
