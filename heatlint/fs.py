@@ -170,8 +170,42 @@ class RootFS:
         try:
             return self._resolved[host_path]
         except KeyError:
-            found = self._resolved[host_path] = self._resolve_uncached(host_path)
+            found = self._resolve_in_folder(host_path) or self._resolve_uncached(host_path)
+            self._resolved[host_path] = found
             return found
+
+    def _resolve_in_folder(self, host_path: str) -> tuple[str, str, None] | None:
+        """The common case in one lstat: a path whose folder resolves cleanly (itself worked out
+        once) and whose last component is no link of either kind; None for anything else, which
+        _resolve_uncached then follows from the top. The same answer: resolving the folder's
+        components first is what _resolve_uncached does, and a last component that is no link
+        adds no hop. One mount only (with several, a path resolved in one may lie under another)
+        and folders at most 64 deep (this recurses once per level)."""
+        if len(self.mounts) != 1:
+            return None
+        path = posixpath.normpath(host_path)
+        folder, name = posixpath.split(path)
+        if not name or name == ".." or folder == path or path.count("/") > 64:
+            return None
+        mount = self.mounts[0]
+        if folder != mount.host and not folder.startswith(mount.host.rstrip("/") + "/"):
+            return None
+        final, why, _ = self._resolve(folder)
+        if why or final is None:
+            return None
+        real_folder = self.real_path(final)
+        if real_folder is None or len(real_folder) > PATH_MAX:
+            return None
+        real = os.path.join(real_folder, name)
+        try:
+            st = os.lstat(real)
+        except OSError:
+            return posixpath.join(final, name), "", None  # missing: as _resolve_uncached says
+        if stat.S_ISLNK(st.st_mode):
+            return None
+        if stat.S_ISREG(st.st_mode) and 0 < st.st_size <= TEXT_LINK_MAX and self._text_link(real):
+            return None
+        return posixpath.join(final, name), "", None
 
     def _resolve_uncached(self, host_path: str) -> tuple[str | None, str, tuple[str, str] | None]:
         """(final host path, "" | "outside" | "loop" | "unreadable", the link that left or looped)."""
