@@ -189,6 +189,7 @@ def parse_text(text: str, path: str) -> ApacheFile:
     stack: list[Section] = []
     children = root
     words_of = _words_pattern().findall
+    segments, first, physical = lmap.segments, lmap.first, lmap.physical
     suppressions: list[Suppression] = []
     pending: list[Suppression] = []  # "disable" comments waiting for the next statement
     for item in statements:
@@ -202,12 +203,18 @@ def parse_text(text: str, path: str) -> ApacheFile:
             continue
         kind, tok = item
         statement = tok.value.rstrip("\n")  # the token holds the line break(s) after it
-        line, col = lmap.position(tok.line, tok.column)
-        where = loc(line, col)
-        end_line = lmap.last(tok.line)
-        for suppression in pending:
-            suppression.target_line = line
-        pending.clear()
+        logical = tok.line
+        if logical in segments:  # joined from continued lines
+            line, col = lmap.position(logical, tok.column)
+            end_line = lmap.last(logical)
+        else:
+            line = end_line = first[logical - 1]
+            col = tok.column
+        where = Location(path, line, col, physical[line - 1].rstrip("\r"))
+        if pending:
+            for suppression in pending:
+                suppression.target_line = line
+            pending.clear()
         if kind == "d":
             words = words_of(statement)
             rest = statement[len(words[0]):].lstrip(_TRIM)

@@ -104,6 +104,16 @@ def parse_text(text: str, path: str) -> IniFile:
                     pending.append(found)
             continue
         kind, first, value = item
+        if kind == "=":  # "key = value", the common line: its position inline
+            line = first.line
+            where = Location(path, line, first.column, physical[line - 1].rstrip("\r"))
+            key, _, val = first.value.rstrip("\n").partition("=")
+            options.append(IniOption(key.rstrip(_STRIP), val.strip(_STRIP), current, where))
+            if pending:
+                for suppression in pending:
+                    suppression.target_line = line
+                pending.clear()
+            continue
         tok = first if first is not None else value
         where = loc(tok.line, tok.column) if tok is not None else loc(1, 1)
         for suppression in pending:
@@ -118,11 +128,6 @@ def parse_text(text: str, path: str) -> IniFile:
                     SYNTAX_CODE,
                     f"uwsgi reads this header as section {current!r}, not as a clean section name: "
                     "a header must be exactly [name] (no trailing text, no inner spaces)", where))
-            continue
-        if kind == "=":
-            key, _, val = first.value.rstrip("\n").partition("=")
-            key, val = key.rstrip(_STRIP), val.strip(_STRIP)
-            options.append(IniOption(key, val, current, where))
             continue
         key = first.value.rstrip(_STRIP + "\n") if first is not None else ""
         val = value.value.rstrip(_STRIP) if value is not None else ""
