@@ -138,17 +138,6 @@ class _ProgressLine:
                 self.progress.stop()
 
 
-def _holds_any(changed: list[str]):
-    """For --changed-only: is one of ``changed`` inside this discovered deployment?"""
-    reals = [os.path.abspath(p) for p in changed]
-
-    def holds(target) -> bool:
-        roots = [m.real.rstrip(os.sep) or os.sep for m in target.fs.mounts]
-        return any(r == root or r.startswith(root.rstrip(os.sep) + os.sep)
-                   for r in reals for root in roots)
-    return holds
-
-
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
@@ -180,8 +169,9 @@ def _holds_any(changed: list[str]):
                    "found walking up from the working directory).")
 @click.option("--show-config", is_flag=True, help="Print the effective configuration and exit.")
 @click.option("--no-cache", is_flag=True,
-              help="Neither read nor write the parse cache ($XDG_CACHE_HOME/heatlint, else "
-                   "~/.cache/heatlint). The cache never changes a result.")
+              help="Neither read nor write the cache ($XDG_CACHE_HOME/heatlint, else "
+                   "~/.cache/heatlint): parsed files, and the findings of the last runs with "
+                   "what they read. The cache never changes a result.")
 @click.option("-j", "--jobs", default="auto", metavar="N|auto", callback=_parse_jobs,
               help="Processes that may parse at once on a large tree [default: auto, one per CPU "
                    "up to 8]. Never changes a result.")
@@ -212,20 +202,19 @@ def check(paths: tuple[str, ...], fmt: str | None, outputs: list[tuple[str, str]
         return
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-    targets, only = list(paths) or ["/etc"], None
+    targets, changed = list(paths) or ["/etc"], None
     if changed_only:
         changed = [p for p in paths if not os.path.isdir(p)]
         for p in changed:
             if not os.path.lexists(p):
                 _fail(f"{p}: no such file or directory")
         targets = [p for p in paths if os.path.isdir(p)] or ["."]
-        only = _holds_any(changed)
     progress = _ProgressLine() if not quiet and _ProgressLine.wanted() else None
     # No cycle collection for the rest of this process (see pipeline._no_gc): turning it back on
     # would make its first pass walk every object the run created, 10% of a large run.
     gc.disable()
     try:
-        report = check_paths(targets, rules, config, only=only, progress=progress,
+        report = check_paths(targets, rules, config, changed=changed, progress=progress,
                              cache=not no_cache, jobs=jobs)
         everything = report.findings  # --write-baseline records them all, old and new
         if baseline_path:

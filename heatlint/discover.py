@@ -24,6 +24,7 @@ import stat
 from dataclasses import dataclass, field
 from typing import Iterator
 
+from . import observe as sysio
 from .fs import READ_CODE, Mount, RootFS
 from .limits import LIMIT_CODE, Budget, raise_hint, timeout_message
 from .source import InputProblem, Location
@@ -63,7 +64,7 @@ def _join_shown(shown: str, name: str) -> str:
 
 def _is_regular(path: str) -> bool:
     try:
-        return stat.S_ISREG(os.stat(path).st_mode)  # follows links; FIFOs and devices are skipped
+        return stat.S_ISREG(sysio.stat(path).st_mode)  # follows links; FIFOs and devices are skipped
     except OSError:
         return False
 
@@ -76,7 +77,7 @@ def _apache_layout(real_dir: str) -> str:
     main file's name counts, even one httpd cannot read (a folder, a FIFO, a dangling link):
     reading it reports what is wrong with it."""
     for layout, main in _MAIN_FILES:
-        if os.path.lexists(os.path.join(real_dir, main)):
+        if sysio.lexists(os.path.join(real_dir, main)):
             return layout
     return ""
 
@@ -173,8 +174,7 @@ class _Walk:
                 return
             dirpath = stack.pop()
             try:
-                with os.scandir(dirpath) as it:
-                    entries = list(it)
+                entries = sysio.scan(dirpath)
             except OSError as exc:
                 if exc.errno in (errno.EACCES, errno.EPERM) and self.report_unlistable(dirpath):
                     self.problems.append(InputProblem(
@@ -182,15 +182,8 @@ class _Walk:
                         "in it were not checked (run heatlint as a user who may read them)",
                         Location(self.shown(dirpath))))
                 continue
-            dirnames, filenames = [], []
-            for entry in entries:
-                try:
-                    folder = entry.is_dir(follow_symlinks=False)
-                except OSError:
-                    folder = False
-                (dirnames if folder else filenames).append(entry.name)
-            dirnames.sort()
-            filenames.sort()
+            dirnames = [name for name, folder in entries if folder]
+            filenames = [name for name, folder in entries if not folder]
             yield dirpath, dirnames, filenames  # the caller may prune dirnames
             stack.extend(os.path.join(dirpath, d) for d in reversed(dirnames))
 
@@ -221,7 +214,7 @@ def classify(path: str, budget: Budget | None = None) -> Target | None:
     """A whole-deployment target for ``path`` if it is one (None for a folder of loose files)."""
     budget = budget if budget is not None else Budget()
     real = os.path.abspath(path)
-    if os.path.isdir(os.path.join(real, "etc")) and os.path.basename(real) != "etc":
+    if sysio.isdir(os.path.join(real, "etc")) and os.path.basename(real) != "etc":
         tree = _tree_target(path, RootFS.rooted_at(real, path, budget))
         if tree.whole_tree or tree.ini_files:
             return tree
@@ -274,10 +267,10 @@ def discover(paths: list[str], budget: Budget | None = None) -> list[Target]:
     targets: list[Target] = []
     explicit_files: list[str] = []
     for path in paths:
-        if not os.path.lexists(path):
+        if not sysio.lexists(path):
             raise UsageError(f"{path}: no such file or directory")
-        if os.path.isdir(path):
-            if not os.access(path, os.R_OK | os.X_OK):
+        if sysio.isdir(path):
+            if not sysio.access(path, os.R_OK | os.X_OK):
                 raise UsageError(f"{path}: permission denied")
             targets.extend(_discover_dir(path, budget))
         elif _is_regular(path):
@@ -325,6 +318,6 @@ def _config_entry(path: str) -> bool:
     """A file by a configuration name: a regular file, a link to one (reading it checks where it
     leads), or a FIFO, socket or device (reported, never opened). Not a folder or a link to one."""
     try:
-        return not stat.S_ISDIR(os.stat(path).st_mode)
+        return not stat.S_ISDIR(sysio.stat(path).st_mode)
     except OSError:
         return False  # a dangling link: nothing to read

@@ -23,6 +23,7 @@ import posixpath
 import stat
 from dataclasses import dataclass
 
+from . import observe as sysio
 from .limits import LIMIT_CODE, Budget, Limits, not_read_problem, raise_hint, show_size
 from .source import InputProblem, Location
 
@@ -32,8 +33,6 @@ PATH_MAX = 4096  # Linux: no longer path can be opened, so nothing longer exists
 SNIFF_BYTES = 65536
 READ_CODE = "HL003"
 OUTSIDE_CODE = "HL009"
-_OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-               | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0))
 _NOT_LISTED = {errno.ENOENT, errno.ENOTDIR, errno.ENAMETOOLONG, errno.ELOOP}
 
 
@@ -107,7 +106,7 @@ class RootFS:
         self.budget = budget if budget is not None else Budget()
         # Real paths every file read must lie in (after the OS resolved every link): the mounts,
         # or for a folder of loose files that folder.
-        self.confine = [os.path.realpath(c) for c in (confine or [m.real for m in mounts])]
+        self.confine = [sysio.realpath(c) for c in (confine or [m.real for m in mounts])]
         # Symbolic links stored as plain files holding the target path (what git writes with
         # core.symlinks=false, and what copies that lose links leave): host path -> target.
         self.text_links: dict[str, str] = {}
@@ -198,7 +197,7 @@ class RootFS:
             return None
         real = os.path.join(real_folder, name)
         try:
-            st = os.lstat(real)
+            st = sysio.lstat(real)
         except OSError:
             return posixpath.join(final, name), "", None  # missing: as _resolve_uncached says
         if stat.S_ISLNK(st.st_mode):
@@ -240,7 +239,7 @@ class RootFS:
                     continue
                 real = os.path.join(reals[-1], part)
                 try:
-                    st = os.lstat(real)
+                    st = sysio.lstat(real)
                 except OSError:
                     resolved.append(part)
                     reals.append(real)
@@ -248,7 +247,7 @@ class RootFS:
                 target = None
                 if stat.S_ISLNK(st.st_mode):
                     try:
-                        target = os.readlink(real)
+                        target = sysio.readlink(real)
                     except OSError:
                         return None, "unreadable", None
                 elif stat.S_ISREG(st.st_mode) and 0 < st.st_size <= TEXT_LINK_MAX:
@@ -281,10 +280,11 @@ class RootFS:
             return self._text_link_cache[real]
         target = None
         try:
-            fd = os.open(real, _OPEN_FLAGS)
+            fd = sysio.open_file(real)
             try:
-                if stat.S_ISREG(os.fstat(fd).st_mode):
-                    text = os.read(fd, TEXT_LINK_MAX + 1).decode("utf-8")
+                st = sysio.fstat(fd, real)
+                if stat.S_ISREG(st.st_mode):
+                    text = sysio.read(fd, real, TEXT_LINK_MAX + 1, st).decode("utf-8")
                     if "/" in text and not any(c.isspace() or c in "<>#=\"\0" for c in text):
                         target = text
             finally:
@@ -304,10 +304,10 @@ class RootFS:
         if real is None:
             return "missing"
         try:
-            st = os.stat(real)
+            st = sysio.stat(real)
         except OSError:
             try:
-                os.lstat(real)
+                sysio.lstat(real)
             except OSError:
                 return "missing"
             return "broken"
@@ -330,7 +330,7 @@ class RootFS:
         if real is None or not name:
             return False
         try:
-            return stat.S_ISDIR(os.lstat(os.path.join(real, name)).st_mode)
+            return stat.S_ISDIR(sysio.lstat(os.path.join(real, name)).st_mode)
         except OSError:
             return False
 
@@ -340,9 +340,9 @@ class RootFS:
         if real is None:
             return None
         try:
-            st = os.lstat(real)
+            st = sysio.lstat(real)
             if stat.S_ISLNK(st.st_mode):
-                return os.readlink(real)
+                return sysio.readlink(real)
         except OSError:
             return None
         if stat.S_ISREG(st.st_mode) and 0 < st.st_size <= TEXT_LINK_MAX:
@@ -357,7 +357,7 @@ class RootFS:
         if real is None:
             return None
         try:
-            return os.listdir(real)
+            return sysio.listdir(real)
         except OSError as exc:
             if exc.errno not in _NOT_LISTED:
                 reason = _os_error(exc)
@@ -372,14 +372,14 @@ class RootFS:
         try:
             base = self._real_dirs[folder]
         except KeyError:
-            base = self._real_dirs[folder] = os.path.realpath(folder)
+            base = self._real_dirs[folder] = sysio.realpath(folder)
         path = os.path.join(base, name)
-        return os.path.realpath(path) if os.path.islink(path) or name in ("", ".", "..") else path
+        return sysio.realpath(path) if _is_link(path) or name in ("", ".", "..") else path
 
     def _confined(self, real: str) -> bool:
         return any(real == root or real.startswith(root.rstrip(os.sep) + os.sep) for root in self.confine)
 
-    def _open(self, host_path: str) -> tuple[int, os.stat_result]:
+    def _open(self, host_path: str) -> tuple[int, os.stat_result, str]:
         """Open a regular file inside the tree for reading, or raise ReadError saying why not.
         A FIFO, socket or device is refused from its lstat, before any open."""
         final, why, _ = self._resolve(host_path)
@@ -398,18 +398,18 @@ class RootFS:
         if not self._confined(target):
             raise self._outside(target)
         try:
-            st = os.lstat(target)
+            st = sysio.lstat(target)
         except OSError as exc:
             raise _os_error(exc) from None
         if not stat.S_ISREG(st.st_mode):
             raise ReadError(f"{file_type(st.st_mode)}, not a regular file: heatlint did not open it, "
                             "so what it would configure was not checked")
         try:
-            fd = os.open(target, _OPEN_FLAGS)
+            fd = sysio.open_file(target)
         except OSError as exc:
             raise _os_error(exc) from None
         try:
-            fst = os.fstat(fd)
+            fst = sysio.fstat(fd, target)
             if not stat.S_ISREG(fst.st_mode) or (fst.st_dev, fst.st_ino) != (st.st_dev, st.st_ino):
                 raise ReadError("it changed while heatlint opened it: not read")
             opened = _opened_path(fd)
@@ -418,7 +418,7 @@ class RootFS:
         except BaseException:
             os.close(fd)
             raise
-        return fd, fst
+        return fd, fst, target
 
     @staticmethod
     def _outside(target: str) -> ReadError:
@@ -444,13 +444,13 @@ class RootFS:
             raise ReadError("not read: timeout", LIMIT_CODE, "timeout")
         if budget.files >= limits.max_files:
             raise ReadError("not read: max-files", LIMIT_CODE, "max-files")
-        fd, st = self._open(host_path)
+        fd, st, real = self._open(host_path)
         try:
             if st.st_size > limits.max_file_size:
                 raise self._too_large(st.st_size)
             if budget.bytes + st.st_size > limits.max_total_size:
                 raise ReadError("not read: max-total-size", LIMIT_CODE, "max-total-size")
-            data = _read_at_most(fd, limits.max_file_size + 1)
+            data = sysio.read(fd, real, limits.max_file_size + 1, st)
         except OSError as exc:
             raise exc if isinstance(exc, ReadError) else _os_error(exc) from None
         finally:
@@ -476,11 +476,11 @@ class RootFS:
         """The first bytes of a regular file inside the tree, to see what kind of file it is;
         None when it cannot be read. Not counted against the budget (it is bounded by ``size``)."""
         try:
-            fd, _ = self._open(host_path)
+            fd, st, real = self._open(host_path)
         except OSError:
             return None
         try:
-            return _read_at_most(fd, size)
+            return sysio.read(fd, real, size, st)
         except OSError:
             return None
         finally:
@@ -522,15 +522,11 @@ def read_problem(exc: OSError, shown: str) -> InputProblem | None:
                         Location(shown))
 
 
-def _read_at_most(fd: int, size: int) -> bytes:
-    chunks, left = [], size
-    while left > 0:
-        chunk = os.read(fd, min(left, 1 << 20))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        left -= len(chunk)
-    return b"".join(chunks)
+def _is_link(path: str) -> bool:
+    try:
+        return stat.S_ISLNK(sysio.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _opened_path(fd: int) -> str | None:

@@ -41,6 +41,15 @@ def tree(tmp_path_factory) -> str:
     return str(out)
 
 
+@pytest.fixture
+def parse_only(monkeypatch) -> None:
+    """No run is served whole from the run cache (heatlint/runcache.py): each parses, and the
+    parse cache is what these tests are about."""
+    from heatlint import runcache
+
+    monkeypatch.setattr(runcache, "load", lambda key: None)
+
+
 def report(*args: str) -> str:
     result = CliRunner().invoke(main, ["check", *args, "--format", "json"])
     assert result.exit_code in (0, 1), result.output
@@ -51,7 +60,7 @@ def db(home: Path) -> Path:
     return home / "heatlint" / cache.DB_NAME
 
 
-def test_a_cached_run_reports_exactly_what_an_uncached_one_does(xdg, tree):
+def test_a_cached_run_reports_exactly_what_an_uncached_one_does(xdg, tree, parse_only):
     for paths in ([tree], EXAMPLES):
         fresh = report(*paths, "--no-cache")
         first = report(*paths)  # fills the cache
@@ -80,7 +89,7 @@ def test_no_cache_reads_and_writes_nothing(xdg, tree):
     assert not xdg.exists()
 
 
-def test_a_damaged_entry_is_ignored_and_rewritten(xdg, tree):
+def test_a_damaged_entry_is_ignored_and_rewritten(xdg, tree, parse_only):
     fresh = report(tree, "--no-cache")
     report(tree)
     with sqlite3.connect(db(xdg)) as conn:
@@ -97,7 +106,7 @@ def test_a_damaged_entry_is_ignored_and_rewritten(xdg, tree):
     assert report(tree) == fresh
 
 
-def test_a_database_that_is_not_one_is_replaced(xdg, tree):
+def test_a_database_that_is_not_one_is_replaced(xdg, tree, parse_only):
     fresh = report(tree, "--no-cache")
     db(xdg).parent.mkdir(parents=True, mode=0o700)
     db(xdg).write_bytes(b"this is not SQLite" * 100)
@@ -107,6 +116,7 @@ def test_a_database_that_is_not_one_is_replaced(xdg, tree):
 
 
 def test_a_damaged_parser_file_is_rebuilt(xdg, tree):
+    import shutil
     import subprocess
 
     def run() -> str:  # a new process each time: Lark parsers are built once per process
@@ -120,6 +130,7 @@ def test_a_damaged_parser_file_is_rebuilt(xdg, tree):
     grammars = sorted((xdg / "heatlint").glob("grammar-*.pickle"))
     assert [g.name.split("-")[1] for g in grammars] == ["apache", "uwsgi"]
     (xdg / "heatlint" / cache.DB_NAME).unlink()  # so that the next run parses again
+    shutil.rmtree(xdg / "heatlint" / "runs")  # and does not reuse the whole run
     for g in grammars:
         g.write_bytes(g.read_bytes()[:100])
     assert run() == fresh
@@ -133,7 +144,7 @@ def test_a_folder_others_may_write_to_is_not_used(xdg, tree):
     assert not db(xdg).exists()
 
 
-def test_a_changed_file_is_parsed_again(xdg, tree, tmp_path):
+def test_a_changed_file_is_parsed_again(xdg, tree, tmp_path, parse_only):
     import shutil
 
     copy = tmp_path / "tree"

@@ -1,0 +1,170 @@
+"""A run over an unchanged tree reports the kept findings; any change it would see runs it again
+(heatlint/runcache.py, heatlint/observe.py).
+
+Each test compares with a --no-cache run of the same tree: the run cache may only ever say what a
+full run says.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from heatlint import observe, pipeline, runcache
+from heatlint.cli import main
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "heat-broken"
+
+
+@pytest.fixture
+def xdg(tmp_path, monkeypatch) -> Path:
+    home = tmp_path / "xdg-cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    return home
+
+
+@pytest.fixture
+def tree(tmp_path) -> Path:
+    copy = tmp_path / "tree"
+    shutil.copytree(EXAMPLE, copy, symlinks=True)
+    return copy
+
+
+def report(*args: str) -> dict:
+    result = CliRunner().invoke(main, ["check", *map(str, args), "--format", "json"])
+    assert result.exit_code in (0, 1), result.output
+    return json.loads(result.output)
+
+
+def runs(xdg: Path) -> list[Path]:
+    folder = xdg / "heatlint" / "runs"
+    return sorted(folder.iterdir()) if folder.is_dir() else []
+
+
+@pytest.fixture
+def no_full_run(monkeypatch):
+    """After this, a run that is not served whole from the run cache fails the test."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("the run was checked again instead of reused")
+    return lambda: monkeypatch.setattr(pipeline, "_check", refuse)
+
+
+def test_an_unchanged_tree_is_served_whole_with_the_same_findings(xdg, tree, no_full_run):
+    fresh = report(tree, "--no-cache")
+    assert report(tree) == fresh
+    assert len(runs(xdg)) == 1
+    no_full_run()
+    assert report(tree) == fresh
+    assert report(tree) == fresh
+
+
+def _same_size_edit(tree: Path) -> None:
+    """Change a file's contents but not its size, and put its mtime back: only ctime tells."""
+    ini = tree / "etc/heat/heat-api-uwsgi.ini"
+    st = ini.stat()
+    text = ini.read_text()
+    assert "heat-api.socket" in text
+    ini.write_text(text.replace("heat-api.socket", "heat-api.sockex"))
+    os.utime(ini, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
+def _new_link(tree: Path) -> None:
+    """A module enabled: a new entry in a folder httpd includes by wildcard."""
+    os.symlink("../mods-available/proxy_uwsgi.load", tree / "etc/apache2/mods-enabled/proxy_uwsgi.load")
+
+
+def _link_removed(tree: Path) -> None:
+    (tree / "etc/apache2/sites-enabled/heat-api.conf").unlink()
+
+
+def _link_retargeted(tree: Path) -> None:
+    link = tree / "etc/apache2/sites-enabled/heat-api.conf"
+    link.unlink()
+    os.symlink("../sites-available/heat-api-cfn.conf", link)
+
+
+def _new_ini(tree: Path) -> None:
+    (tree / "etc/heat/extra-uwsgi.ini").write_text("[uwsgi]\nsocket = /var/run/uwsgi/heat-api.sock\n")
+
+
+@pytest.mark.parametrize("change", [_same_size_edit, _new_link, _link_removed, _link_retargeted,
+                                    _new_ini])
+def test_a_change_to_what_the_run_read_is_seen(xdg, tree, change):
+    before = report(tree)
+    report(tree)  # served from the run cache
+    change(tree)
+    after = report(tree)
+    assert after == report(tree, "--no-cache")
+    assert after != before  # the change mattered, so reusing the old run would have been wrong
+
+
+def test_another_configuration_is_another_run(xdg, tree):
+    assert report(tree) == report(tree, "--no-cache")
+    ignoring = report(tree, "--ignore", "HL401")
+    assert ignoring == report(tree, "--ignore", "HL401", "--no-cache")
+    assert {f["code"] for f in ignoring["findings"]} == \
+        {f["code"] for f in report(tree)["findings"]} - {"HL401"}
+    assert len(runs(xdg)) == 2
+
+
+def test_a_damaged_entry_is_ignored_and_replaced(xdg, tree):
+    fresh = report(tree, "--no-cache")
+    report(tree)
+    [entry] = runs(xdg)
+    data = bytearray(entry.read_bytes())
+    data[-10] ^= 0xFF
+    entry.write_bytes(bytes(data))
+    assert report(tree) == fresh
+    assert entry.read_bytes() != bytes(data)  # written again, whole
+    entry.write_bytes(b"not a run")
+    assert report(tree) == fresh
+
+
+def test_a_run_cut_short_by_the_timeout_is_not_kept(xdg, tree, monkeypatch):
+    from heatlint.limits import Budget
+
+    monkeypatch.setattr(Budget, "expired", lambda self: True)
+    report(tree)
+    assert runs(xdg) == []
+
+
+def test_no_cache_neither_reads_nor_keeps_runs(xdg, tree, no_full_run):
+    report(tree, "--no-cache")
+    assert runs(xdg) == []
+
+
+def test_only_the_newest_entries_are_kept(xdg, tree, monkeypatch):
+    monkeypatch.setattr(runcache, "KEEP", 2)
+    for code in ("HL401", "HL402", "HL302"):
+        report(tree, "--ignore", code)
+    assert len(runs(xdg)) == 2
+
+
+def test_contents_changed_within_the_clock_tick_are_compared_by_digest(tmp_path):
+    """git's racy case: a file rewritten right after it was read may keep size and timestamps.
+    Its contents are then compared; a file older than the recording is trusted on its stat."""
+    f = tmp_path / "a.conf"
+    f.write_text("Listen 80\n")
+    recorder = observe.start()
+    try:
+        fd = observe.open_file(str(f))
+        try:
+            observe.read(fd, str(f), 100, observe.fstat(fd, str(f)))
+        finally:
+            os.close(fd)
+    finally:
+        observe.stop()
+    answers = recorder.answers()
+    assert observe.unchanged(answers)
+    (signature, _digest), = answers["reads"].values()
+    answers["reads"] = {k: (signature, b"\0" * 16) for k in answers["reads"]}  # as if rewritten
+    assert not observe.unchanged(answers)  # new when recorded: its contents are read again
+    answers["started_ns"] = signature[7] + 10 * observe.RACY_NS
+    assert observe.unchanged(answers)  # old when recorded and the same stat: not read again
+    f.write_text("Listen 81\n")
+    assert not observe.unchanged(answers)  # a new ctime, whatever the contents
