@@ -36,7 +36,7 @@ def atoi(text: str) -> int:
     return -value if m.group(1) == "-" else value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Endpoint:
     """Where a backend is reached: TCP ``host:port`` or a unix socket ``path``.
 
@@ -56,14 +56,14 @@ class Endpoint:
         return f"{host}:{self.port}" if self.port is not None else host
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LoadedModule:
     name: str  # identifier, e.g. proxy_uwsgi_module
     file: str  # shared object as written ("" for modules compiled into httpd)
     location: Location | None  # the LoadModule line; None when compiled in
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Condition:
     """A conditional section that was false when httpd read it: its body does not exist for httpd."""
 
@@ -80,7 +80,7 @@ class Condition:
         return self.argument.lstrip("!").strip()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Listener:
     """An Apache ``Listen``."""
 
@@ -90,7 +90,7 @@ class Listener:
     location: Location
 
 
-@dataclass
+@dataclass(slots=True)
 class VirtualHost:
     addresses: list[str]
     location: Location
@@ -98,7 +98,7 @@ class VirtualHost:
     end_line: int = 0  # httpd's line number of the tag (its last physical line); 0: location's
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class WsgiDaemon:
     """A mod_wsgi ``WSGIDaemonProcess`` group: the processes Apache forks for a WSGI app.
 
@@ -124,7 +124,7 @@ class WsgiDaemon:
         return None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class WsgiProcessGroup:
     """``WSGIProcessGroup``: which daemon group serves requests here (``%{GLOBAL}``: embedded)."""
 
@@ -134,7 +134,7 @@ class WsgiProcessGroup:
     scope: str | None = None  # the <Location>/<Directory> path it is inside, None: server/vhost
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class WsgiScriptAlias:
     """``WSGIScriptAlias URL-path file [option=value …]`` (also ``WSGIScriptAliasMatch``)."""
 
@@ -148,7 +148,7 @@ class WsgiScriptAlias:
     vhost: VirtualHost | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class ProxyRoute:
     """A URL path that httpd hands to a backend: ProxyPass (also inside <Location>),
     ProxyPassMatch, or SetHandler "proxy:…"."""
@@ -171,7 +171,7 @@ class ProxyRoute:
         return self.dropped_by is None and not self.site
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ApacheDirective:
     """One effective directive after Include, ${VAR} and conditionals, in httpd's order."""
 
@@ -182,7 +182,7 @@ class ApacheDirective:
     depth: int  # nesting inside sections (conditional sections do not count: they vanish)
 
 
-@dataclass
+@dataclass(slots=True)
 class Site:
     """An entry of a Debian ``sites``/``conf``/``mods`` pair of directories, or of Red Hat's conf.d."""
 
@@ -196,7 +196,7 @@ class Site:
     drift: bool = False  # an enabled regular file whose content differs from its available namesake
 
 
-@dataclass
+@dataclass(slots=True)
 class ApacheConfig:
     whole_tree: bool  # False for loose snippets: module and site facts are unknown then
     layout: str = ""  # "debian", "redhat", "snippets"
@@ -230,7 +230,7 @@ class ApacheConfig:
         return [d for d in self.directives if d.name.lower().startswith(prefix)]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UwsgiOption:
     key: str  # as written
     name: str  # canonical option name (aliases folded: workers → processes)
@@ -242,7 +242,7 @@ class UwsgiOption:
     raw: str = ""  # the value as written, before substitution
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UwsgiListener:
     option: str  # socket, uwsgi-socket, http-socket, https-socket, http (the router)
     address: str  # as written (after substitution)
@@ -251,7 +251,7 @@ class UwsgiListener:
     location: Location
 
 
-@dataclass
+@dataclass(slots=True)
 class UwsgiApp:
     """One ``[uwsgi]`` section of an ini file: one uwsgi instance."""
 
@@ -295,7 +295,7 @@ class UwsgiApp:
         return None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HeatUrl:
     """A URL Heat hands out from heat.conf (to instances, or to itself through the catalog)."""
 
@@ -305,7 +305,7 @@ class HeatUrl:
     location: Location
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RuntimeDir:
     """A directory systemd-tmpfiles creates at boot (a ``d``/``D`` line of tmpfiles.d), such as
     devstack's ``d /var/run/uwsgi 0755 stack root``: where unix sockets live, and who may enter."""
@@ -317,7 +317,7 @@ class RuntimeDir:
     location: Location
 
 
-@dataclass
+@dataclass(slots=True)
 class Deployment:
     """Everything heatlint checks together: one Apache configuration and the uwsgi apps beside it."""
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import stat as _stat
+import struct
 import time
 
 try:  # as in parse/cache.py: hashlib would also load OpenSSL
@@ -29,11 +30,24 @@ except ImportError:
 RACY_NS = 2_000_000_000  # a file changed this close to the recording is checked by content
 
 _recorder: "Recorder | None" = None
+_SIGNATURE = struct.Struct("=IIIqQQqq")  # mode, uid, gid, size, inode, device, mtime, ctime (ns)
 
 
-def _signature(st: os.stat_result) -> tuple:
-    return (st.st_mode, st.st_uid, st.st_gid, st.st_size, st.st_ino, st.st_dev,
-            st.st_mtime_ns, st.st_ctime_ns)
+def _signature(st: os.stat_result) -> bytes:
+    return _SIGNATURE.pack(st.st_mode, st.st_uid, st.st_gid, st.st_size, st.st_ino, st.st_dev,
+                           st.st_mtime_ns, st.st_ctime_ns)
+
+
+def _error(exc: OSError) -> bytes:
+    return b"E%d" % (exc.errno or 0)
+
+
+def _changed_ns(signature: bytes) -> int:
+    """The later of mtime and ctime of a signature (0 for an error)."""
+    if len(signature) != _SIGNATURE.size:
+        return 0
+    fields = _SIGNATURE.unpack(signature)
+    return max(fields[6], fields[7])
 
 
 def _digest(data: bytes) -> bytes:
@@ -41,25 +55,31 @@ def _digest(data: bytes) -> bytes:
 
 
 class Recorder:
-    """The answers of one run. Each table maps a question (a path, a path and a size) to the
-    answer: a stat signature, a target, a list of names, or ``("E", errno)`` for an error."""
+    """The answers of one run, each table keyed by the question (a path, a path and a size). A
+    stat answer is a packed signature (``b"E<errno>"`` for an error), 100 bytes where a tuple of
+    ints takes 300: a run over 10,000 vhosts asks 60,000 of them.
+
+    What replaying the stats proves is not asked again: the target of a link and the contents of a
+    file are kept only when they had changed shortly before the recording (their stat alone does
+    not tell a second change in the same clock tick)."""
 
     def __init__(self) -> None:
         self.started_ns = time.time_ns()
-        self.stats: dict[tuple[bool, str], tuple] = {}  # (follow links?, path) -> signature | errno
-        self.links: dict[str, object] = {}  # path -> readlink's target | errno
+        self.racy_from = self.started_ns - RACY_NS
+        self.lstats: dict[str, bytes] = {}  # path -> signature of its lstat
+        self.stats: dict[str, bytes] = {}  # path -> signature of its stat (links followed)
+        self.links: dict[str, object] = {}  # path -> readlink's target | errno (new links only)
         self.lists: dict[str, object] = {}  # path -> sorted names | errno
         self.scans: dict[str, object] = {}  # path -> sorted (name, is a folder) | errno
         self.reals: dict[str, str] = {}  # path -> os.path.realpath
         self.access: dict[tuple[str, int], bool] = {}
-        self.opens: dict[str, object] = {}  # path -> errno when os.open failed
-        self.reads: dict[tuple[str, int], tuple] = {}  # (path, at most) -> (signature, digest)
+        self.opens: dict[str, bytes] = {}  # path -> errno when os.open failed
+        self.reads: dict[tuple[str, int], bytes] = {}  # (path, at most) -> digest (new files only)
 
     def answers(self) -> dict:
         """What to keep (plain data)."""
         return {
-            "started_ns": self.started_ns,
-            "stats": self.stats,
+            "started_ns": self.started_ns, "lstats": self.lstats, "stats": self.stats,
             "links": self.links, "lists": self.lists, "scans": self.scans, "reals": self.reals,
             "access": self.access, "opens": self.opens, "reads": self.reads,
         }
@@ -67,28 +87,28 @@ class Recorder:
 
 def unchanged(answers: dict) -> bool:
     """Would every question of the recorded run get the same answer now?"""
-    racy_from = answers["started_ns"] - RACY_NS
-    stats = answers["stats"]
-    for (follow, path), was in stats.items():
-        if follow:  # stat of what lstat found no link: the same answer, compared already
-            plain = stats.get((False, path))
-            if isinstance(plain, tuple) and len(plain) > 2 and not _stat.S_ISLNK(plain[0]) \
-                    and plain == was:
-                continue
+    lstats = answers["lstats"]
+    for path, was in lstats.items():
         try:
-            now = _signature(os.stat(path) if follow else os.lstat(path))
+            now = _signature(os.lstat(path))
         except OSError as exc:
-            now = ("E", exc.errno)
+            now = _error(exc)
         if now != was:
             return False
-    # Past this point every recorded stat is known to be the same. A link or a file whose stat
-    # is the same and was not new when recorded still holds what it held: its target or contents
-    # cannot change without changing its ctime.
-    def settled(path: str) -> bool:
-        was = stats.get((False, path))
-        return isinstance(was, tuple) and len(was) > 2 and max(was[6], was[7]) < racy_from
+    for path, was in answers["stats"].items():
+        plain = lstats.get(path)
+        if plain == was and len(was) == _SIGNATURE.size and not _stat.S_ISLNK(_SIGNATURE.unpack(was)[0]):
+            continue  # stat of what lstat found no link: the same answer, compared already
+        try:
+            now = _signature(os.stat(path))
+        except OSError as exc:
+            now = _error(exc)
+        if now != was:
+            return False
+    # Every recorded stat is the same now. A link or file that was not new when recorded holds
+    # what it held: its target or contents cannot change without changing its ctime.
     for path, was in answers["links"].items():
-        if not settled(path) and _readlink(path) != was:
+        if _readlink(path) != was:
             return False
     for path, was in answers["lists"].items():
         if _listdir(path) != was:
@@ -107,21 +127,16 @@ def unchanged(answers: dict) -> bool:
             os.close(os.open(path, _OPEN_FLAGS))
             return False
         except OSError as exc:
-            if ("E", exc.errno) != was:
+            if _error(exc) != was:
                 return False
-    for (path, size), (signature, digest) in answers["reads"].items():
-        if stats.get((False, path)) == signature and settled(path):
-            continue
+    for (path, size), digest in answers["reads"].items():
         try:
-            if _signature(os.lstat(path)) != signature:
-                return False
-            if max(signature[6], signature[7]) >= racy_from:  # the stat proves nothing: read it
-                fd = os.open(path, _OPEN_FLAGS)
-                try:
-                    if _digest(_read_at_most(fd, size)) != digest:
-                        return False
-                finally:
-                    os.close(fd)
+            fd = os.open(path, _OPEN_FLAGS)
+            try:
+                if _digest(_read_at_most(fd, size)) != digest:
+                    return False
+            finally:
+                os.close(fd)
         except OSError:
             return False
     return True
@@ -143,25 +158,30 @@ _OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBL
                | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0))
 
 
-def _stat_call(path: str, follow: bool) -> os.stat_result:
+def lstat(path: str) -> os.stat_result:
     rec = _recorder
     if rec is None:
-        return os.stat(path) if follow else os.lstat(path)
+        return os.lstat(path)
     try:
-        st = os.stat(path) if follow else os.lstat(path)
+        st = os.lstat(path)
     except OSError as exc:
-        rec.stats[(follow, path)] = ("E", exc.errno)
+        rec.lstats[path] = _error(exc)
         raise
-    rec.stats[(follow, path)] = _signature(st)
+    rec.lstats[path] = _signature(st)
     return st
 
 
-def lstat(path: str) -> os.stat_result:
-    return _stat_call(path, False)
-
-
 def stat(path: str) -> os.stat_result:
-    return _stat_call(path, True)
+    rec = _recorder
+    if rec is None:
+        return os.stat(path)
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        rec.stats[path] = _error(exc)
+        raise
+    rec.stats[path] = _signature(st)
+    return st
 
 
 def lexists(path: str) -> bool:
@@ -183,15 +203,19 @@ def _readlink(path: str):
     try:
         return os.readlink(path)
     except OSError as exc:
-        return ("E", exc.errno)
+        return _error(exc)
 
 
 def readlink(path: str) -> str:
+    """os.readlink, of a path just lstat'ed."""
     target = _readlink(path)
-    if _recorder is not None:
-        _recorder.links[path] = target
-    if isinstance(target, tuple):
-        raise OSError(target[1], os.strerror(target[1]), path)
+    rec = _recorder
+    if rec is not None:
+        seen = rec.lstats.get(path)
+        if seen is None or _changed_ns(seen) >= rec.racy_from:
+            rec.links[path] = target
+    if isinstance(target, bytes):
+        raise _raised(target, path)
     return target
 
 
@@ -199,7 +223,7 @@ def _listdir(path: str):
     try:
         return sorted(os.listdir(path))
     except OSError as exc:
-        return ("E", exc.errno)
+        return _error(exc)
 
 
 def listdir(path: str) -> list[str]:
@@ -207,8 +231,8 @@ def listdir(path: str) -> list[str]:
     names = _listdir(path)
     if _recorder is not None:
         _recorder.lists[path] = names
-    if isinstance(names, tuple):
-        raise OSError(names[1], os.strerror(names[1]), path)
+    if isinstance(names, bytes):
+        raise _raised(names, path)
     return list(names)
 
 
@@ -217,7 +241,7 @@ def _scan(path: str):
         with os.scandir(path) as it:
             entries = list(it)
     except OSError as exc:
-        return ("E", exc.errno)
+        return _error(exc)
     found = []
     for entry in entries:
         try:
@@ -234,8 +258,8 @@ def scan(path: str) -> list[tuple[str, bool]]:
     found = _scan(path)
     if _recorder is not None:
         _recorder.scans[path] = found
-    if isinstance(found, tuple):
-        raise OSError(found[1], os.strerror(found[1]), path)
+    if isinstance(found, bytes):
+        raise _raised(found, path)
     return list(found)
 
 
@@ -259,7 +283,7 @@ def open_file(path: str) -> int:
         return os.open(path, _OPEN_FLAGS)
     except OSError as exc:
         if _recorder is not None:
-            _recorder.opens[path] = ("E", exc.errno)
+            _recorder.opens[path] = _error(exc)
         raise
 
 
@@ -267,16 +291,22 @@ def fstat(fd: int, path: str) -> os.stat_result:
     """The stat of an open file, answered for its path (what a later run will lstat)."""
     st = os.fstat(fd)
     if _recorder is not None:
-        _recorder.stats.setdefault((False, path), _signature(st))
+        _recorder.lstats.setdefault(path, _signature(st))
     return st
 
 
 def read(fd: int, path: str, size: int, st: os.stat_result) -> bytes:
     """At most ``size`` bytes of an open file (``st``: its fstat, taken when it was opened)."""
     data = _read_at_most(fd, size)
-    if _recorder is not None:
-        _recorder.reads[(path, size)] = (_signature(st), _digest(data))
+    rec = _recorder
+    if rec is not None and max(st.st_mtime_ns, st.st_ctime_ns) >= rec.racy_from:
+        rec.reads[(path, size)] = _digest(data)
     return data
+
+
+def _raised(error: bytes, path: str) -> OSError:
+    number = int(error[1:])
+    return OSError(number, os.strerror(number), path)
 
 
 def _read_at_most(fd: int, size: int) -> bytes:

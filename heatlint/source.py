@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Location:
     """A place in a file, as the user can open it. ``text`` is that source line, for reports."""
 
@@ -18,7 +18,7 @@ class Location:
         return f"{self.path}:{self.line}" if self.line else self.path
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Note:
     """A related location with what it says about the finding ("uwsgi listens here")."""
 
@@ -26,7 +26,7 @@ class Note:
     message: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class InputProblem:
     """Something the parse or resolve stage could not read as httpd/uwsgi would.
 
@@ -40,7 +40,7 @@ class InputProblem:
     related: tuple[Note, ...] = ()
 
 
-@dataclass
+@dataclass(slots=True)
 class Suppression:
     """A ``# heatlint: disable=…`` comment. The engine marks what it did with it, so the
     unused-suppression rule can report the ones that suppress nothing."""

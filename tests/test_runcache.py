@@ -94,7 +94,12 @@ def _new_ini(tree: Path) -> None:
 
 @pytest.mark.parametrize("change", [_same_size_edit, _new_link, _link_removed, _link_retargeted,
                                     _new_ini])
-def test_a_change_to_what_the_run_read_is_seen(xdg, tree, change):
+@pytest.mark.parametrize("new_files", [True, False], ids=["files-new", "files-old"])
+def test_a_change_to_what_the_run_read_is_seen(xdg, tree, change, new_files, monkeypatch):
+    """files-new: the copy was just made, so contents are kept as digests; files-old: as if the
+    tree were older than the racy window, so only stat answers can tell."""
+    if not new_files:
+        monkeypatch.setattr(observe, "RACY_NS", -10 ** 12)
     before = report(tree)
     report(tree)  # served from the run cache
     change(tree)
@@ -145,26 +150,32 @@ def test_only_the_newest_entries_are_kept(xdg, tree, monkeypatch):
     assert len(runs(xdg)) == 2
 
 
-def test_contents_changed_within_the_clock_tick_are_compared_by_digest(tmp_path):
-    """git's racy case: a file rewritten right after it was read may keep size and timestamps.
-    Its contents are then compared; a file older than the recording is trusted on its stat."""
-    f = tmp_path / "a.conf"
-    f.write_text("Listen 80\n")
+def _record_read(path: Path) -> dict:
     recorder = observe.start()
     try:
-        fd = observe.open_file(str(f))
+        fd = observe.open_file(str(path))
         try:
-            observe.read(fd, str(f), 100, observe.fstat(fd, str(f)))
+            observe.read(fd, str(path), 100, observe.fstat(fd, str(path)))
         finally:
             os.close(fd)
     finally:
         observe.stop()
-    answers = recorder.answers()
-    assert observe.unchanged(answers)
-    (signature, _digest), = answers["reads"].values()
-    answers["reads"] = {k: (signature, b"\0" * 16) for k in answers["reads"]}  # as if rewritten
-    assert not observe.unchanged(answers)  # new when recorded: its contents are read again
-    answers["started_ns"] = signature[7] + 10 * observe.RACY_NS
-    assert observe.unchanged(answers)  # old when recorded and the same stat: not read again
+    return recorder.answers()
+
+
+def test_contents_changed_within_the_clock_tick_are_compared_by_digest(tmp_path, monkeypatch):
+    """git's racy case: a file rewritten right after it was read may keep its size and
+    timestamps. The contents of a file new at the recording are kept as a digest and compared;
+    an older file is trusted on its stat, which a later change always alters (ctime)."""
+    f = tmp_path / "a.conf"
+    f.write_text("Listen 80\n")
+    answers = _record_read(f)
+    assert list(answers["reads"]) == [(str(f), 100)] and observe.unchanged(answers)
+    answers["reads"] = {key: b"\0" * 16 for key in answers["reads"]}  # as if rewritten in the tick
+    assert not observe.unchanged(answers)
+
+    monkeypatch.setattr(observe, "RACY_NS", -10 ** 12)  # the file is older than the recording
+    answers = _record_read(f)
+    assert answers["reads"] == {} and observe.unchanged(answers)
     f.write_text("Listen 81\n")
     assert not observe.unchanged(answers)  # a new ctime, whatever the contents
