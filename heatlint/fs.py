@@ -118,6 +118,7 @@ class RootFS:
         self.skipped: dict[str, list[str]] = {}  # run-wide limit -> host paths it kept unread
         self._resolved: dict[str, tuple] = {}  # host path -> what _resolve found
         self._real_dirs: dict[str, str] = {}  # real folder -> os.path.realpath of it
+        self._real_paths: dict[str, str | None] = {}  # host path -> real_path()
 
     @classmethod
     def rooted_at(cls, real_root: str, shown: str, budget: Budget | None = None) -> "RootFS":
@@ -138,11 +139,18 @@ class RootFS:
 
     def real_path(self, host_path: str) -> str | None:
         """The real path of a host path, without resolving its symlinks (None: outside every mount)."""
+        try:  # a pure function of the path: a run asks about the same paths many times
+            return self._real_paths[host_path]
+        except KeyError:
+            pass
         found = self._mount_for(posixpath.normpath(host_path))
         if found is None:
-            return None
-        mount, rest = found
-        return os.path.join(mount.real, rest) if rest else mount.real
+            real = None
+        else:
+            mount, rest = found
+            real = os.path.join(mount.real, rest) if rest else mount.real
+        self._real_paths[host_path] = real
+        return real
 
     def shown(self, host_path: str) -> str:
         """The path as the user can open it: under the folder they typed, not the host's."""
@@ -365,16 +373,23 @@ class RootFS:
             return None
 
     # -- reading ---------------------------------------------------------------------------
-    def _realpath(self, real: str) -> str:
+    def _realpath(self, real: str) -> tuple[str, os.stat_result | None]:
         """os.path.realpath, with each folder's real path worked out once per run (a file's own
-        name is followed every time: it may be a link)."""
+        name is followed every time: it may be a link); and the lstat of the result when it
+        took one (the last name is no link), so that the caller need not take it again."""
         folder, name = os.path.split(real)
         try:
             base = self._real_dirs[folder]
         except KeyError:
             base = self._real_dirs[folder] = sysio.realpath(folder)
         path = os.path.join(base, name)
-        return sysio.realpath(path) if _is_link(path) or name in ("", ".", "..") else path
+        if name in ("", ".", ".."):
+            return sysio.realpath(path), None
+        try:
+            st = sysio.lstat(path)
+        except OSError:
+            return path, None
+        return (sysio.realpath(path), None) if stat.S_ISLNK(st.st_mode) else (path, st)
 
     def _confined(self, real: str) -> bool:
         return any(real == root or real.startswith(root.rstrip(os.sep) + os.sep) for root in self.confine)
@@ -394,11 +409,11 @@ class RootFS:
         real = self.real_path(final)
         if real is None:
             raise ReadError("No such file or directory")
-        target = self._realpath(real)
+        target, st = self._realpath(real)
         if not self._confined(target):
             raise self._outside(target)
         try:
-            st = sysio.lstat(target)
+            st = st or sysio.lstat(target)
         except OSError as exc:
             raise _os_error(exc) from None
         if not stat.S_ISREG(st.st_mode):
@@ -520,13 +535,6 @@ def read_problem(exc: OSError, shown: str) -> InputProblem | None:
     reason = exc.strerror or str(exc)
     return InputProblem(code, f"cannot read this file: {reason}" if code == READ_CODE else reason,
                         Location(shown))
-
-
-def _is_link(path: str) -> bool:
-    try:
-        return stat.S_ISLNK(sysio.lstat(path).st_mode)
-    except OSError:
-        return False
 
 
 def _opened_path(fd: int) -> str | None:
