@@ -56,8 +56,10 @@ def main() -> None:
     profile = cProfile.Profile()
     profile.enable()
     try:
-        import heatlint.limits as limits
-
+        try:
+            import heatlint.limits as limits
+        except ImportError:  # a version from before the limits (issue 8): built on this thread
+            limits = None
         if hasattr(limits, "deep_stack"):  # the build on this thread, for cProfile to see
             import heatlint.resolve.deployment as deployment
 
