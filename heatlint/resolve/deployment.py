@@ -144,7 +144,7 @@ def _build(target: Target, static_modules: tuple[str, ...] | None) -> Deployment
         def routes_of(path: str, name: str) -> list[ProxyRoute]:
             # What a site would add if enabled: read it alone, with what httpd knew by then.
             alone = ApacheResolver(fs, resolver.server_root, env=env, layout=target.layout,
-                                   cache=resolver.parsed_files)
+                                   cache=resolver.files)
             alone.config.modules = dict(config.modules)
             alone.variables = dict(resolver.variables)
             alone.read(path)
@@ -226,7 +226,6 @@ def _build(target: Target, static_modules: tuple[str, ...] | None) -> Deployment
     deployment.problems.extend(_text_link_problems(fs))
     deployment.problems.extend(target.problems)  # what looking for the files ran into
     deployment.problems.extend(fs.problems())  # links out of the tree, loops, limits reached
-    for parsed in resolver.parsed_files.values():  # every Apache file read, sites-available included
-        if parsed is not None:
-            deployment.suppressions.extend(parsed.suppressions)
+    for suppressions in resolver.files.suppressions.values():  # every Apache file read,
+        deployment.suppressions.extend(suppressions)  # sites-available included
     return deployment
