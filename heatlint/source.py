@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 
+def pickled_by_constructor(cls):
+    """Pickle a slotted dataclass as a call of its constructor. dataclasses' own __setstate__
+    for slotted classes looks up the fields and sets each from Python, which made loading parse
+    results (from the cache and from worker processes) 2.5 times slower."""
+    from operator import attrgetter
+
+    names = tuple(f.name for f in fields(cls))
+    get = attrgetter(*names)
+
+    def __reduce__(self):
+        return (cls, get(self) if len(names) > 1 else (get(self),))
+
+    cls.__reduce__ = __reduce__
+    return cls
+
+
+@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class Location:
     """A place in a file, as the user can open it. ``text`` is that source line, for reports."""
@@ -18,6 +35,7 @@ class Location:
         return f"{self.path}:{self.line}" if self.line else self.path
 
 
+@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class Note:
     """A related location with what it says about the finding ("uwsgi listens here")."""
@@ -26,6 +44,7 @@ class Note:
     message: str
 
 
+@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class InputProblem:
     """Something the parse or resolve stage could not read as httpd/uwsgi would.
@@ -40,6 +59,7 @@ class InputProblem:
     related: tuple[Note, ...] = ()
 
 
+@pickled_by_constructor
 @dataclass(slots=True)
 class Suppression:
     """A ``# heatlint: disable=…`` comment. The engine marks what it did with it, so the

@@ -190,6 +190,46 @@ def test_parsing_in_worker_processes_gives_the_serial_result(xdg, tree, monkeypa
         assert _run(paths, jobs=2) == _run(paths, jobs=1)
 
 
+def test_the_resolver_waits_for_the_workers_instead_of_parsing_again(xdg, tree, monkeypatch):
+    """Workers parse in the order the resolver reads; it takes each file from them (parsing it
+    a second time would be the waste parallel parsing is there to avoid)."""
+    if not cache._can_fork():
+        pytest.skip("workers are forked on Linux only")
+    serial = _run([tree], jobs=1)
+    seen = []
+    close = cache.Session.close
+
+    def close_and_count(self):
+        seen.append(dict(self.stats))
+        close(self)
+
+    monkeypatch.setattr(cache, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(cache.Session, "close", close_and_count)
+    assert _run([tree], jobs=2) == serial
+    assert seen[-1]["parsed"] == 0 and seen[-1]["from workers"] > 80
+
+
+def test_parse_results_load_as_they_were_stored():
+    """Parse results are pickled as constructor calls (heatlint.source.pickled_by_constructor):
+    every field comes back, those that do not take part in comparisons too."""
+    import pickle
+
+    from heatlint.parse.apache import parse_text as parse_apache
+    from heatlint.parse.uwsgi import parse_text as parse_uwsgi
+
+    apache = parse_apache("# heatlint: disable=HL301\n<VirtualHost *:80>\n  ProxyPass / http://x/\n"
+                          "</VirtualHost>\n<Broken\n", "a.conf")
+    ini = parse_uwsgi("[uwsgi]\nsocket = /run/x.sock\nmaster\n= odd\n", "a.ini")
+    for result in (apache, ini):
+        loaded = pickle.loads(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        assert repr(loaded) == repr(result) and loaded == result
+    section = pickle.loads(pickle.dumps(apache)).nodes[0]
+    assert section.children[0].location.text == "  ProxyPass / http://x/"
+    assert pickle.loads(pickle.dumps(apache)).problems == apache.problems != []
+    [suppression] = pickle.loads(pickle.dumps(apache)).suppressions
+    assert (suppression.rules, suppression.target_line) == (("HL301",), 2)
+
+
 def test_jobs_must_be_a_number_or_auto():
     for bad in ("0", "-1", "many"):
         result = CliRunner().invoke(main, ["check", EXAMPLES[0], "--jobs", bad])

@@ -12,7 +12,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from ..source import InputProblem, Location, Suppression
+from ..source import InputProblem, Location, Suppression, pickled_by_constructor
 from . import cache
 from .grammar import lark_parser
 from .suppress import parse_comment
@@ -26,6 +26,7 @@ _TAG = re.compile(r"[^ \t\r\n\f\v]*")  # a section tag: up to the first space (a
 START = ("start", "words")  # the grammar's start symbols: statements, and the words of one
 
 
+@pickled_by_constructor
 @dataclass(slots=True)
 class Directive:
     name: str  # as written (httpd matches names case-insensitively)
@@ -39,6 +40,7 @@ class Directive:
         return self.name.lower()
 
 
+@pickled_by_constructor
 @dataclass(slots=True)
 class Section:
     name: str  # without the "<"
@@ -59,6 +61,7 @@ class Section:
 Node = Directive | Section
 
 
+@pickled_by_constructor
 @dataclass(slots=True)
 class ApacheFile:
     path: str  # as shown to the user

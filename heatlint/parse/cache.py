@@ -9,8 +9,10 @@ changes the key; a stale entry is never looked at again.
 
 * **In a run** (:class:`Session`): before a deployment is resolved, the files it may read (the
   Apache files under its ServerRoot, its uwsgi inis) that the disk cache does not hold are handed
-  to worker processes, which parse them while the run goes on; whatever a worker has sent by the
-  time the resolver asks is used, anything else is parsed on the spot. Results are identical to a
+  to worker processes, which parse them in the order the resolver will ask for them; the resolver
+  waits for a file a worker has yet to send (parsing it again would waste the worker's work) and
+  parses on the spot anything else (a file no worker had, one that changed since). A worker runs
+  ahead of the resolver by at most what the pipe between them holds. Results are identical to a
   serial run by construction: an answer is only ever the parse of the very text asked about.
 * **Between runs** (:class:`Store`): one SQLite database, ``$XDG_CACHE_HOME/heatlint`` or
   ``~/.cache/heatlint``, never anywhere else. Each run's new entries are written in one
@@ -50,6 +52,8 @@ MAX_BYTES = 1024 ** 3  # past this, entries least recently used are dropped (a 1
 # below it, forking and shipping results back costs more than it saves.
 PARALLEL_MIN_BYTES = 256 * 1024
 FLUSH_BYTES = 16 * 1024 * 1024  # new entries are written to the store in batches of this size
+PIPE_BYTES = 1024 * 1024  # how far (in results) a worker may run ahead of the resolver
+STALL_SECONDS = 1.0  # a worker silent this long while the resolver waits: the resolver parses
 APACHE_SUFFIXES = (".conf", ".load", ".conf.in", ".htaccess")
 _FRAME = struct.Struct("!I")
 
@@ -251,45 +255,44 @@ def _expected(kind: str):
 
 
 class _Worker:
-    """A forked process parsing its share of a deployment's files; it sends back frames of
-    [(key, pickled result, parsed now?), ...] through a pipe."""
+    """A forked process parsing its share of a deployment's files, in the order the resolver
+    will ask for them; it sends back frames of [(place, key, pickled result, parsed now?), ...]
+    through a pipe (key None: a file it did not parse). ``done``: the furthest place sent."""
 
     def __init__(self, pid: int, fd: int):
         self.pid = pid
         self.fd = fd
         self.buffer = bytearray()
+        self.done = -1
 
 
-def _work(session: "Session", items: list[tuple[str, str, str]], limit: int, fd: int) -> None:
+def _work(session: "Session", items: list[tuple[int, tuple[str, str, str]]], limit: int,
+          fd: int) -> None:
     """In a worker: read each file as the resolver will, look it up in the store (its own
-    connection: one must not be shared across fork), else parse it; send in batches."""
+    connection: one must not be shared across fork), else parse it; send each result at once
+    (the resolver may be waiting for it). A full pipe makes the worker wait: it never runs
+    further ahead of the resolver than the pipe holds."""
     from ..resolve.apache import decode
 
     store = Store.open(session.directory) if session.store is not None else None
-    batch, size = [], 0
-    for kind, real, shown in items:
+    for place, (kind, real, shown) in items:
+        key = payload = None
+        parsed = False
         try:
             data = _read(real, limit)
-            if data is None:
-                continue
-            text = decode(data, shown)[0]
-            key = session.key(kind, text, shown)
-            hit = store.get_many([key]).get(key) if store is not None else None
-            if hit is not None:
-                payload, parsed = hit[0], False
-            else:
-                payload, parsed = _pickled(_parser(kind)(text, shown)), True
+            if data is not None:
+                text = decode(data, shown)[0]
+                key = session.key(kind, text, shown)
+                hit = store.get_many([key]).get(key) if store is not None else None
+                if hit is not None:
+                    payload = hit[0]
+                else:
+                    payload, parsed = _pickled(_parser(kind)(text, shown)), True
         except Exception:
-            continue  # whatever went wrong here, the resolver parses the file itself
-        if payload is None:
-            continue  # nested too deep to pickle here: the resolver parses it itself
-        batch.append((key, payload, parsed))
-        size += len(payload)
-        if size >= 65536:
-            _send(fd, batch)
-            batch, size = [], 0
-    if batch:
-        _send(fd, batch)
+            pass  # whatever went wrong here, the resolver parses the file itself
+        if payload is None:  # unreadable here, or nested too deep to pickle: the resolver's
+            key = None
+        _send(fd, [(place, key, payload, parsed)])
 
 
 def _pickled(result) -> bytes | None:
@@ -320,11 +323,13 @@ class Session:
         self.jobs = jobs if jobs is not None else default_jobs()
         self.parallel_min_bytes = PARALLEL_MIN_BYTES if parallel_min_bytes is None else parallel_min_bytes
         self.salt = _source_digest() if self.store is not None or self.jobs > 1 else b""
-        self.memo: dict[bytes, bytes] = {}  # key -> pickled result, from the store or a worker
+        self.memo: dict[bytes, bytes] = {}  # key -> pickled result, from a worker
+        self.order: dict[tuple[str, str], int] = {}  # (kind, shown path) -> place in the workers' order
         self.new: dict[bytes, bytes] = {}  # key -> pickled result, to write to the store
         self.new_bytes = 0
         self.used: list[bytes] = []  # keys the store answered
         self.workers: list[_Worker] = []
+        self.owners: dict[int, _Worker] = {}  # place -> the worker that parses it
         # Workers are started and stopped by the run's thread and read from by the thread that
         # builds the deployment (heatlint/limits.py), which a timeout may leave running.
         self.lock = threading.Lock()
@@ -345,9 +350,12 @@ class Session:
             self.stats["parsed"] += 1
             return _parser(kind)(text, path)
         key = self.key(kind, text, path)
-        if self.workers:
-            self._receive()
         payload = self.memo.pop(key, None)
+        if payload is None and self.workers:
+            place = self.order.get((kind, path))
+            if place is not None:
+                self._wait_for(place)  # a worker has it, or soon will: parsing it here is waste
+                payload = self.memo.pop(key, None)
         if payload is None and self.store is not None:
             hit = self.store.get_many([key]).get(key)
             if hit is not None:
@@ -394,13 +402,20 @@ class Session:
             return  # the store answers: looking entries up costs less than shipping them
         for kind in {item[0] for item in items}:
             _parser(kind)("", "")  # build the parsers once, before forking, for every worker
-        # The resolver reads Apache files in roughly sorted order and the inis last: workers take
-        # the inis first and the Apache files from the end, meeting the resolver in the middle.
-        apache = sorted((i for i in items if i[0] == "apache"), key=lambda i: i[2], reverse=True)
-        ordered = [i[:3] for i in items if i[0] != "apache"] + [i[:3] for i in apache]
+        # The order the resolver reads in, nearly: the main file, the Apache files in sorted order
+        # (a folder's Include reads them so), then the inis. Worker n takes every count-th file,
+        # so together they work just ahead of the resolver, which waits for a file it asks for
+        # rather than parse it again.
+        main = target.fs.shown(target.apache_main) if target.apache_main else ""
+        apache = sorted((i for i in items if i[0] == "apache"), key=lambda i: (i[2] != main, i[2]))
+        ordered = [i[:3] for i in apache] + [i[:3] for i in items if i[0] != "apache"]
+        self.order = {(kind, shown): place for place, (kind, _, shown) in enumerate(ordered)}
         count = min(wanted, len(ordered) // 16)
         for n in range(count):
-            self._fork(ordered[n::count], limit)
+            self._fork([(place, item) for place, item in enumerate(ordered) if place % count == n],
+                       limit)
+        self.owners = {place: self.workers[place % count] for place in range(len(ordered))} \
+            if count else {}
 
     def workers_wanted(self) -> int:
         """--jobs N: N - 1 workers beside this process. --jobs auto: one per CPU that the load
@@ -447,7 +462,24 @@ class Session:
                 os._exit(status)
         os.close(write_fd)
         os.set_blocking(read_fd, False)
+        try:  # room for a few hundred results: the worker keeps going while the resolver works
+            import fcntl
+
+            fcntl.fcntl(read_fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), PIPE_BYTES)
+        except OSError:
+            pass
         self.workers.append(_Worker(pid, read_fd))
+
+    def _wait_for(self, place: int) -> None:
+        """Wait until the worker that parses the file at ``place`` has sent it (or ended, or has
+        sent nothing for STALL_SECONDS: a file that takes that long is parsed here too)."""
+        with self.lock:
+            worker = self.owners.get(place)
+            while worker in self.workers and worker.done < place:
+                ready, _, _ = select.select([worker.fd], [], [], STALL_SECONDS)
+                if not ready:
+                    return
+                self._receive_from(worker)
 
     def _receive(self) -> None:
         """Take in whatever the workers have sent so far, without waiting."""
@@ -456,16 +488,19 @@ class Session:
 
     def _receive_locked(self) -> None:
         for worker in list(self.workers):
-            while True:
-                try:
-                    chunk = os.read(worker.fd, 1 << 20)
-                except BlockingIOError:
-                    break
-                if not chunk:  # the worker is done
-                    self._reap(worker)
-                    break
-                worker.buffer += chunk
-                self._frames(worker)
+            self._receive_from(worker)
+
+    def _receive_from(self, worker: _Worker) -> None:
+        while True:
+            try:
+                chunk = os.read(worker.fd, 1 << 20)
+            except BlockingIOError:
+                return
+            if not chunk:  # the worker is done
+                self._reap(worker)
+                return
+            worker.buffer += chunk
+            self._frames(worker)
 
     def drain(self) -> None:
         """Wait until every worker has sent all it will (tests; a run never waits)."""
@@ -481,7 +516,10 @@ class Session:
                 return
             batch = pickle.loads(bytes(buf[4:4 + size]))
             del buf[:4 + size]
-            for key, payload, parsed in batch:
+            for place, key, payload, parsed in batch:
+                worker.done = place
+                if key is None:
+                    continue
                 self.memo[key] = payload
                 self.stats["from workers"] += 1
                 if parsed and self.store is not None:
@@ -507,6 +545,7 @@ class Session:
                     pass
                 self._reap(worker)
             self.memo.clear()
+            self.order, self.owners = {}, {}
 
     def close(self) -> None:
         """End of the run: stop the workers, write what is new to the store."""

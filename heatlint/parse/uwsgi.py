@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..source import InputProblem, Location, Suppression
+from ..source import InputProblem, Location, Suppression, pickled_by_constructor
 from . import cache
 from .grammar import lark_parser
 from .suppress import parse_comment
@@ -13,6 +13,7 @@ SYNTAX_CODE = "HL002"
 _STRIP = " \t\r"  # uwsgi strips only these three
 
 
+@pickled_by_constructor
 @dataclass(slots=True)
 class IniOption:
     key: str  # case-sensitive, never normalised (uwsgi does not)
@@ -22,6 +23,7 @@ class IniOption:
     bare: bool = False  # written without "=" (how booleans like "master" are set)
 
 
+@pickled_by_constructor
 @dataclass(slots=True)
 class IniFile:
     path: str
