@@ -209,6 +209,22 @@ def test_the_resolver_waits_for_the_workers_instead_of_parsing_again(xdg, tree, 
     assert seen[-1]["parsed"] == 0 and seen[-1]["from workers"] > 80
 
 
+@pytest.mark.parametrize("idle_share, cpus, wanted", [
+    (0.5, 2, 2),  # this process busy, the other CPU idle: a worker per CPU
+    (0.0, 2, 0),  # every CPU busy since heatlint started: parse here
+    (0.75, 4, 4),  # two idle besides this one, and this one's own
+    (0.25, 4, 2),  # one idle, two busy with something else: that one, and this one's own
+    (1.0, 16, 8),  # never more than 8
+])
+def test_jobs_auto_counts_the_cpus_idle_since_heatlint_started(monkeypatch, idle_share, cpus, wanted):
+    monkeypatch.setattr(cache, "_STARTED_CPU", (0, 0))
+    monkeypatch.setattr(cache, "_cpu_times", lambda: (int(1000 * idle_share), 1000))
+    monkeypatch.setattr(cache.os, "cpu_count", lambda: cpus)
+    monkeypatch.setattr(cache, "default_jobs", lambda: min(cpus, 8))
+    assert cache.Session(use_cache=False).workers_wanted() == wanted
+    assert cache.Session(use_cache=False, jobs=3).workers_wanted() == 2  # --jobs 3: as asked
+
+
 def test_parse_results_load_as_they_were_stored():
     """Parse results are pickled as constructor calls (heatlint.source.pickled_by_constructor):
     every field comes back, those that do not take part in comparisons too."""
