@@ -44,6 +44,11 @@ def main() -> None:
 
     Shell completion: eval "$(_HEATLINT_COMPLETE=bash_source heatlint)" (zsh_source, fish_source).
     """
+    try:
+        os.getcwd()  # relative paths, the configuration file and the cache key all start here
+    except OSError:
+        _fail("the current folder no longer exists (it was removed after this shell entered it): "
+              "cd into a folder that exists and run heatlint again")
 
 
 def _comma_list(values: tuple[str, ...]) -> list[str] | None:

@@ -47,11 +47,15 @@ def check_paths(paths: list[str], rules: list[Rule] | None = None, config: Confi
     rule plugin."""
     rules = load_rules() if rules is None else rules
     config = config if config is not None else Config()
-    if not cache:
-        return _check(paths, rules, config, changed, progress, cache, jobs)[0]
-    from . import observe, runcache
+    run_key = None
+    if cache:
+        from . import runcache
 
-    run_key = runcache.key(rules, config, paths, changed)
+        run_key = runcache.key(rules, config, paths, changed)
+    if run_key is None:
+        return _check(paths, rules, config, changed, progress, cache, jobs)[0]
+    from . import observe
+
     kept = runcache.load(run_key)
     if kept is not None:
         findings, names, files = kept

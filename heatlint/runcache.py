@@ -42,8 +42,11 @@ def _files_under(folder: str) -> list[str]:
     return found
 
 
-def key(rules, config, paths: list[str], changed: list[str] | None) -> bytes:
-    """What besides the file system a run's findings depend on, as a digest."""
+def key(rules, config, paths: list[str], changed: list[str] | None) -> bytes | None:
+    """What besides the file system a run's findings depend on, as a digest. None when runs
+    cannot be kept (no usable cache folder) or compared (the working folder is gone)."""
+    if _folder() is None:
+        return None
     import heatlint
     import heatlint.grammars
     import heatlint.rules
@@ -74,7 +77,11 @@ def key(rules, config, paths: list[str], changed: list[str] | None) -> bytes:
             h.update(path.encode() + b"\0?\0")
     uid = os.geteuid() if hasattr(os, "geteuid") else -1
     groups = sorted(os.getgroups()) if hasattr(os, "getgroups") else []
-    h.update(repr((sys.version, config, paths, os.getcwd(), changed, uid, groups)).encode())
+    try:
+        cwd = os.getcwd()
+    except OSError:  # removed under us: no run to compare with
+        return None
+    h.update(repr((sys.version, config, paths, cwd, changed, uid, groups)).encode())
     return h.digest()
 
 

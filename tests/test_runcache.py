@@ -179,3 +179,20 @@ def test_contents_changed_within_the_clock_tick_are_compared_by_digest(tmp_path,
     assert answers["reads"] == {} and observe.unchanged(answers)
     f.write_text("Listen 81\n")
     assert not observe.unchanged(answers)  # a new ctime, whatever the contents
+
+
+def test_a_cache_folder_others_may_write_to_keeps_no_runs(xdg, tree):
+    (xdg / "heatlint").mkdir(parents=True)
+    os.chmod(xdg / "heatlint", 0o777)
+    assert report(tree) == report(tree, "--no-cache")
+    assert not (xdg / "heatlint" / "runs").exists()
+
+
+def test_a_working_folder_that_is_gone_is_a_usage_error(xdg, tree, tmp_path, monkeypatch):
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    result = CliRunner().invoke(main, ["check", str(tree)])
+    assert result.exit_code == 2 and "current folder no longer exists" in result.output
+    assert "Traceback" not in result.output and runs(xdg) == []
