@@ -152,8 +152,13 @@ def _find_inis(fs: RootFS, host_dir: str, problems: list[InputProblem]) -> list[
 
 
 def _host(host_dir: str, real_dir: str, real: str) -> str:
-    rel = os.path.relpath(real, real_dir)
-    return host_dir if rel == "." else posixpath.join(host_dir, rel.replace(os.sep, "/"))
+    """The host path of ``real``, a path the walk from ``real_dir`` found (so it starts with it:
+    no need for os.path.relpath, a tenth of the time of finding 10,000 inis)."""
+    if real == real_dir:
+        return host_dir
+    prefix = real_dir if real_dir.endswith(os.sep) else real_dir + os.sep
+    rel = real[len(prefix):] if real.startswith(prefix) else os.path.relpath(real, real_dir)
+    return posixpath.join(host_dir, rel.replace(os.sep, "/"))
 
 
 class _Walk:

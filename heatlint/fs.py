@@ -117,6 +117,8 @@ class RootFS:
         self.failed: set[str] = set()  # host paths a read was refused for
         self.skipped: dict[str, list[str]] = {}  # run-wide limit -> host paths it kept unread
         self._resolved: dict[str, tuple] = {}  # host path -> what _resolve found
+        self._hops: dict[str, int] = {}  # host path resolved cleanly -> links followed on the way
+        self._probing = 0  # how many _through_link probes are under way
         self._real_dirs: dict[str, str] = {}  # real folder -> os.path.realpath of it
         self._real_paths: dict[str, str | None] = {}  # host path -> real_path()
 
@@ -177,7 +179,11 @@ class RootFS:
         try:
             return self._resolved[host_path]
         except KeyError:
-            found = self._resolve_in_folder(host_path) or self._resolve_uncached(host_path)
+            found = self._resolve_in_folder(host_path)
+            if found is None:
+                if self._probing:  # see _through_link: the walk from the top is not for a probe
+                    return None, "probe", None
+                found = self._resolve_uncached(host_path)
             self._resolved[host_path] = found
             return found
 
@@ -204,15 +210,59 @@ class RootFS:
         if real_folder is None or len(real_folder) > PATH_MAX:
             return None
         real = os.path.join(real_folder, name)
+        hops = self._hops.get(folder, 0)
         try:
             st = sysio.lstat(real)
         except OSError:
+            self._hops[host_path] = hops
             return posixpath.join(final, name), "", None  # missing: as _resolve_uncached says
         if stat.S_ISLNK(st.st_mode):
-            return None
+            return self._through_link(host_path, final, real, hops)
         if stat.S_ISREG(st.st_mode) and 0 < st.st_size <= TEXT_LINK_MAX and self._text_link(real):
             return None
+        self._hops[host_path] = hops
         return posixpath.join(final, name), "", None
+
+    def _through_link(self, host_path: str, folder: str, real: str, hops: int
+                      ) -> tuple[str, str, None] | None:
+        """A link in a folder that resolved cleanly (``folder``, reached after ``hops`` links),
+        as in sites-enabled/x.conf -> ../sites-available/x.conf: a relative target made of
+        leading ``..`` and then plain names leads exactly where its text joined to the folder
+        does (the folder holds no link, so ``..`` is its parent), which is resolved the same way.
+        That resolution is a probe: it takes no walk from the top and records nothing, and when
+        it meets anything but a clean answer (a loop, a way out, a link stored as text) this
+        returns None and _resolve_uncached follows the whole path, recording what it finds as
+        it always did. Probes nest at most four deep (each nests the folder recursion)."""
+        if self._probing >= 4:
+            return None
+        try:
+            target = sysio.readlink(real)
+        except OSError:
+            return None
+        parts = [p for p in target.split("/") if p not in ("", ".")]
+        if target.startswith("/") or not parts:
+            return None
+        ups = 0
+        while ups < len(parts) and parts[ups] == "..":
+            ups += 1
+        if ".." in parts[ups:]:
+            return None  # "a/../b": where ".." leads depends on whether "a" is a link
+        joined = posixpath.normpath(posixpath.join(folder, *parts))
+        mount = self.mounts[0]
+        if mount.host != "/" and joined != mount.host and not joined.startswith(mount.host + "/"):
+            return None  # above the mount point: outside it, which the walk records
+        self._probing += 1
+        try:
+            found = self._resolve(joined)
+        finally:
+            self._probing -= 1
+        if found[1] or found[0] is None:
+            return None
+        total = hops + 1 + self._hops.get(joined, 0)
+        if total > MAX_SYMLINKS:
+            return None  # the kernel's ELOOP: the walk reports it
+        self._hops[host_path] = total
+        return found
 
     def _resolve_uncached(self, host_path: str) -> tuple[str | None, str, tuple[str, str] | None]:
         """(final host path, "" | "outside" | "loop" | "unreadable", the link that left or looped)."""
@@ -277,6 +327,7 @@ class RootFS:
                     break
                 pending.extend(reversed([p for p in target.split("/") if p not in ("", ".")]))
             if restart is None:
+                self._hops[host_path] = hops
                 return posixpath.join(mount.host, *resolved), "", None
             path = posixpath.normpath(restart)
 

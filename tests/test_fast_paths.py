@@ -16,7 +16,7 @@ from heatlint.fs import Mount, RootFS
 
 NAMES = ["a", "b", "c", "etc", "x.conf", "y.ini"]
 TARGETS = ["../a", "a", "/a/b", "/etc", "..", "../../..", "x.conf", "../x.conf", "/a/x.conf", "loop",
-           "/../../a", "b/../../.."]
+           "/../../a", "b/../../..", "../b/x.conf", "../../a/y.ini", "c/x.conf1", "../etc/../a", "./x.conf"]
 
 
 def _random_tree(rng: random.Random, root: str) -> None:
@@ -42,7 +42,7 @@ def _random_tree(rng: random.Random, root: str) -> None:
 
 def test_resolving_from_the_folder_gives_what_resolving_from_the_top_does(tmp_path):
     rng = random.Random(7)
-    for trial in range(120):
+    for trial in range(300):
         root = tmp_path / f"t{trial}"
         root.mkdir()
         _random_tree(rng, str(root))
@@ -57,8 +57,7 @@ def test_resolving_from_the_folder_gives_what_resolving_from_the_top_does(tmp_pa
         for path in paths + paths:  # the second time, folders are known
             assert fast._resolve(path) == slow._resolve_uncached(path), path
         for links in ("text_links", "outside_links", "link_loops"):
-            seen = getattr(slow, links)
-            assert all(seen.get(k, v) == v for k, v in getattr(fast, links).items())
+            assert getattr(fast, links) == getattr(slow, links), links
 
 
 def test_route_shadowed_looks_up_exactly_the_prefixes_that_cover_a_path():
