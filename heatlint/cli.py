@@ -51,6 +51,29 @@ def main() -> None:
               "cd into a folder that exists and run heatlint again")
 
 
+def run() -> "NoReturn":  # noqa: F821
+    """The ``heatlint`` command (and ``python -m heatlint``): :func:`main`, then exit without
+    taking the interpreter down object by object. A large run leaves millions of objects alive,
+    and freeing them one at a time took 0.8 s of 5.2 at 10,000 vhosts, for nothing: by then every
+    report is written and closed, the parse cache is written, the workers are stopped. Only a
+    normal end (SystemExit) is cut short; anything else ends the usual way, traceback and all."""
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        if exc.code is None or isinstance(exc.code, int):
+            code = exc.code or 0
+        else:  # sys.exit("message"): what Python would print
+            print(exc.code, file=sys.stderr)
+            code = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (heatlint check | head): nothing to add
+            pass
+    os._exit(code)
+
+
 def _comma_list(values: tuple[str, ...]) -> list[str] | None:
     items = [v.strip() for value in values for v in value.split(",") if v.strip()]
     return items or None
