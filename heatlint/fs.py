@@ -21,7 +21,9 @@ import errno
 import os
 import posixpath
 import stat
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Iterator
 
 from . import observe as sysio
 from .limits import LIMIT_CODE, Budget, Limits, not_read_problem, raise_hint, show_size
@@ -119,8 +121,12 @@ class RootFS:
         self._resolved: dict[str, tuple] = {}  # host path -> what _resolve found
         self._hops: dict[str, int] = {}  # host path resolved cleanly -> links followed on the way
         self._probing = 0  # how many _through_link probes are under way
+        self._met: dict[str, tuple[tuple[str, str], ...]] = {}  # host path -> text links on its way
+        self._quiet = 0  # inside quietly(): nothing is recorded to be reported
+        self._shortcuts = True  # resolve from a folder's answer (off: always from the top, for tests)
         self._real_dirs: dict[str, str] = {}  # real folder -> os.path.realpath of it
         self._real_paths: dict[str, str | None] = {}  # host path -> real_path()
+        self._kinds: dict[str, tuple[str, int]] = {}  # host path -> (kind(), size())
 
     @classmethod
     def rooted_at(cls, real_root: str, shown: str, budget: Budget | None = None) -> "RootFS":
@@ -176,16 +182,47 @@ class RootFS:
     def _resolve(self, host_path: str) -> tuple[str | None, str, tuple[str, str] | None]:
         # Once per path: a check reads a tree that does not change under it, and httpd's read
         # phase asks about the same folders thousands of times on a large tree.
+        # What a resolution meets that is reported (links that leave the tree or loop, links
+        # stored as text) is recorded each time the path is asked about, not when it is first
+        # worked out: the parse cache looks ahead quietly (see quietly()), and only what the
+        # resolver itself asks about may be reported.
         try:
-            return self._resolved[host_path]
+            found = self._resolved[host_path]
         except KeyError:
-            found = self._resolve_in_folder(host_path)
+            found = self._resolve_in_folder(host_path) if self._shortcuts else None
             if found is None:
                 if self._probing:  # see _through_link: the walk from the top is not for a probe
                     return None, "probe", None
                 found = self._resolve_uncached(host_path)
             self._resolved[host_path] = found
-            return found
+        if (found[1] or host_path in self._met) and not self._quiet:
+            self._record(host_path, found)
+        return found
+
+    def _record(self, host_path: str, found: tuple) -> None:
+        why, link = found[1], found[2]
+        if why == "outside" and link is not None:
+            self.outside_links.setdefault(*link)
+        elif why == "loop":
+            self.link_loops.setdefault(*link)
+        for path, target in self._met.get(host_path, ()):
+            self.text_links[path] = target
+
+    def _inherit(self, host_path: str, *sources: str) -> None:
+        """A path resolved through others meets what they met."""
+        met = tuple(m for source in sources for m in self._met.get(source, ()))
+        if met:
+            self._met[host_path] = met
+
+    @contextmanager
+    def quietly(self) -> Iterator[None]:
+        """Resolve without recording anything to report (answers are kept all the same): for
+        looking at files the resolver may never ask about."""
+        self._quiet += 1
+        try:
+            yield
+        finally:
+            self._quiet -= 1
 
     def _resolve_in_folder(self, host_path: str) -> tuple[str, str, None] | None:
         """The common case in one lstat: a path whose folder resolves cleanly (itself worked out
@@ -215,12 +252,14 @@ class RootFS:
             st = sysio.lstat(real)
         except OSError:
             self._hops[host_path] = hops
+            self._inherit(host_path, folder)
             return posixpath.join(final, name), "", None  # missing: as _resolve_uncached says
         if stat.S_ISLNK(st.st_mode):
             return self._through_link(host_path, final, real, hops)
         if stat.S_ISREG(st.st_mode) and 0 < st.st_size <= TEXT_LINK_MAX and self._text_link(real):
             return None
         self._hops[host_path] = hops
+        self._inherit(host_path, folder)
         return posixpath.join(final, name), "", None
 
     def _through_link(self, host_path: str, folder: str, real: str, hops: int
@@ -262,18 +301,27 @@ class RootFS:
         if total > MAX_SYMLINKS:
             return None  # the kernel's ELOOP: the walk reports it
         self._hops[host_path] = total
+        self._inherit(host_path, folder, joined)
         return found
 
     def _resolve_uncached(self, host_path: str) -> tuple[str | None, str, tuple[str, str] | None]:
-        """(final host path, "" | "outside" | "loop" | "unreadable", the link that left or looped)."""
+        """(final host path, "" | "outside" | "loop" | "unreadable", the link that left or looped),
+        following every component from the top; the links stored as text it passes are kept for
+        _record."""
+        met: list[tuple[str, str]] = []
+        found = self._walk_from_top(host_path, met)
+        if met:
+            self._met[host_path] = tuple(met)
+        return found
+
+    def _walk_from_top(self, host_path: str, met: list[tuple[str, str]]
+                       ) -> tuple[str | None, str, tuple[str, str] | None]:
         path = posixpath.normpath(host_path)
         hops = 0
         first_link = last_link = None  # (host path of a link, its target)
         while True:
             found = self._mount_for(path)
             if found is None:
-                if last_link is not None:
-                    self.outside_links.setdefault(*last_link)
                 return None, "outside", last_link
             mount, rest = found
             pending = [p for p in rest.split("/") if p not in ("", ".")]
@@ -311,7 +359,7 @@ class RootFS:
                 elif stat.S_ISREG(st.st_mode) and 0 < st.st_size <= TEXT_LINK_MAX:
                     target = self._text_link(real)
                     if target is not None:
-                        self.text_links[posixpath.join(mount.host, *resolved, part)] = target
+                        met.append((posixpath.join(mount.host, *resolved, part), target))
                 if target is None:
                     resolved.append(part)
                     reals.append(real)
@@ -320,7 +368,6 @@ class RootFS:
                 first_link = first_link or last_link
                 hops += 1
                 if hops > MAX_SYMLINKS:
-                    self.link_loops.setdefault(*first_link)
                     return None, "loop", first_link
                 if target.startswith("/"):
                     restart = posixpath.join(target, *reversed(pending))
@@ -356,25 +403,34 @@ class RootFS:
     def kind(self, host_path: str) -> str:
         """'file', 'dir', 'other' (FIFO, socket, device), 'missing' or 'broken' (a link that leads
         nowhere inside the tree: dangling, looping or leaving it). Never opens anything."""
+        return self._kind(host_path)[0]
+
+    def size(self, host_path: str) -> int:
+        """The size of a regular file (0 for anything else)."""
+        return self._kind(host_path)[1]
+
+    def _kind(self, host_path: str) -> tuple[str, int]:
+        try:  # once per path, as for _resolve: the read phase asks again for every Include
+            return self._kinds[host_path]
+        except KeyError:
+            pass
+        found = ("broken", 0)
         final = self.resolve(host_path)
-        if final is None:
-            return "broken"
-        real = self.real_path(final)
-        if real is None:
-            return "missing"
-        try:
-            st = sysio.stat(real)
-        except OSError:
+        real = self.real_path(final) if final is not None else None
+        if final is not None and real is None:
+            found = ("missing", 0)
+        elif real is not None:
             try:
-                sysio.lstat(real)
+                st = sysio.stat(real)
+                found = ("file", st.st_size) if stat.S_ISREG(st.st_mode) else (
+                    "dir" if stat.S_ISDIR(st.st_mode) else "other", 0)
             except OSError:
-                return "missing"
-            return "broken"
-        if stat.S_ISREG(st.st_mode):
-            return "file"
-        if stat.S_ISDIR(st.st_mode):
-            return "dir"
-        return "other"
+                try:
+                    sysio.lstat(real)
+                except OSError:
+                    found = ("missing", 0)
+        self._kinds[host_path] = found
+        return found
 
     def leads_outside(self, host_path: str) -> bool:
         """Does this path lead out of the checked tree through a link?"""
@@ -418,7 +474,7 @@ class RootFS:
         try:
             return sysio.listdir(real)
         except OSError as exc:
-            if exc.errno not in _NOT_LISTED:
+            if exc.errno not in _NOT_LISTED and not self._quiet:
                 reason = _os_error(exc)
                 self.unlistable.setdefault(final, str(reason))
             return None

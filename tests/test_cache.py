@@ -190,6 +190,26 @@ def test_parsing_in_worker_processes_gives_the_serial_result(xdg, tree, monkeypa
         assert _run(paths, jobs=2) == _run(paths, jobs=1)
 
 
+def test_looking_ahead_reports_nothing_the_resolver_does_not_meet(xdg, tree, tmp_path, monkeypatch):
+    """The workers' file list comes from a walk of the ServerRoot: a link there that loops, or a
+    link stored as text, in a folder httpd never includes, is no finding of a serial run and must
+    not become one of a parallel run."""
+    import shutil
+
+    if not cache._can_fork():
+        pytest.skip("workers are forked on Linux only")
+    copy = tmp_path / "tree"
+    shutil.copytree(tree, copy, symlinks=True)
+    unused = copy / "etc/apache2/unused"
+    unused.mkdir()
+    os.symlink("loop.conf", unused / "loop.conf")
+    (unused / "text.conf").write_text("../sites-available/svc00000.conf")
+    monkeypatch.setattr(cache, "PARALLEL_MIN_BYTES", 0)
+    serial = _run([str(copy)], jobs=1)
+    assert _run([str(copy)], jobs=2) == serial
+    assert "unused" not in serial
+
+
 def test_the_resolver_waits_for_the_workers_instead_of_parsing_again(xdg, tree, monkeypatch):
     """Workers parse in the order the resolver reads; it takes each file from them (parsing it
     a second time would be the waste parallel parsing is there to avoid)."""

@@ -1,7 +1,9 @@
 """Shortcuts taken for speed give the answers of the long way (benchmarks/ measures the speed).
 
-* RootFS resolves a path from its folder's answer when it can (fs._resolve_in_folder): the same
-  as resolving it from the top, on random trees of links, text links, loops and escapes.
+* RootFS resolves a path from its folder's answer when it can (fs._resolve_in_folder, and
+  _through_link for a relative link): the same answers and the same recorded links as resolving
+  it from the top, on random trees of links, text links, loops and escapes; and the same again
+  when paths were first resolved quietly (the parse cache looking ahead).
 * The parsers read a statement as one token: the same statements as word by word (kept in
   tests/test_parse_*.py and tests/test_fuzz.py); route_shadowed looks up covering prefixes.
 """
@@ -50,14 +52,19 @@ def test_resolving_from_the_folder_gives_what_resolving_from_the_top_does(tmp_pa
             mounts = [Mount("/etc", str(root / "etc"), "t/etc")]
         else:
             mounts = [Mount("/", str(root), "t")]
-        fast, slow = RootFS(list(mounts)), RootFS(list(mounts))
+        fast, slow, ahead = RootFS(list(mounts)), RootFS(list(mounts)), RootFS(list(mounts))
+        slow._shortcuts = False
         paths = ["/" + "/".join(rng.choice(NAMES + ["..", ".", "missing"]) + rng.choice(["", "1"])
                                 for _ in range(rng.randint(1, 6))) for _ in range(60)]
         paths += ["/etc" + p for p in paths[:20]]
+        with ahead.quietly():  # as the parse cache looks ahead: nothing may be recorded yet
+            for path in paths[::2] + [p + "/x.conf" for p in paths[::3]]:
+                ahead._resolve(path)
+        assert (ahead.text_links, ahead.outside_links, ahead.link_loops) == ({}, {}, {})
         for path in paths + paths:  # the second time, folders are known
-            assert fast._resolve(path) == slow._resolve_uncached(path), path
+            assert fast._resolve(path) == slow._resolve(path) == ahead._resolve(path), path
         for links in ("text_links", "outside_links", "link_loops"):
-            assert getattr(fast, links) == getattr(slow, links), links
+            assert getattr(fast, links) == getattr(slow, links) == getattr(ahead, links), links
 
 
 def test_route_shadowed_looks_up_exactly_the_prefixes_that_cover_a_path():

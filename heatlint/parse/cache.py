@@ -625,88 +625,47 @@ def _read(real: str, limit: int) -> bytes | None:
 
 
 def _candidates(target) -> list[tuple[str, str, str, int]]:
-    """(kind, real path, shown path, size) of the files ``target`` is likely to parse, each real
-    file once, under the name the resolver will most likely use for it: a file linked from a
-    folder (sites-enabled/x.conf -> ../sites-available/x.conf) under the link. Only regular files
-    whose real path lies inside the checked tree; a link is followed one relative step, to a file
-    that is not a link itself. A wrong guess costs a parse, never a result."""
+    """(kind, real path, shown path, size) of the files ``target`` is likely to parse, each file
+    once, under the name the resolver will most likely use for it: a file linked from a folder
+    (sites-enabled/x.conf -> ../sites-available/x.conf) under the link. Paths are resolved by the
+    tree's RootFS, which keeps each answer for the resolver that asks the same questions next,
+    so finding them costs the run next to nothing. A wrong guess costs a parse, never a result."""
+    with target.fs.quietly():  # links that loop or leave: for the resolver to report, if it meets them
+        return _find_candidates(target)
+
+
+def _find_candidates(target) -> list[tuple[str, str, str, int]]:
     fs = target.fs
-    roots = [os.path.realpath(m.real) for m in fs.mounts]
-    real_dirs: dict[str, str | None] = {}
-
-    def real_dir(path: str) -> str | None:
-        """The real path of a folder, if it lies inside the tree (once per folder)."""
-        if path not in real_dirs:
-            real = os.path.realpath(path)
-            real_dirs[path] = real if any(real == r or real.startswith(r.rstrip(os.sep) + os.sep)
-                                          for r in roots) else None
-        return real_dirs[path]
-
     out: list[tuple[str, str, str, int]] = []
-    chosen: dict[tuple[int, int], int] = {}  # (device, inode) -> index in out
+    chosen: dict[str, int] = {}  # final host path -> index in out
 
-    def add(kind: str, host: str, folder: str, name: str, st, via_link: bool,
-            prefer_link: bool = True) -> None:
-        if via_link:
-            try:
-                link = os.readlink(os.path.join(folder, name))
-                if os.path.isabs(link):
-                    return  # an absolute target names a host path: left to the resolver
-                target_path = os.path.normpath(os.path.join(folder, link))
-                folder = real_dir(os.path.dirname(target_path))
-                if folder is None:
-                    return
-                name = os.path.basename(target_path)
-                st = os.lstat(os.path.join(folder, name))
-            except OSError:
-                return
-        if not stat.S_ISREG(st.st_mode):
+    def add(kind: str, host: str, prefer_link: bool) -> None:
+        final = fs.resolve(host)
+        if final is None or fs.kind(host) != "file":
             return
-        ident = (st.st_dev, st.st_ino)
-        entry = (kind, os.path.join(folder, name), fs.shown(host), st.st_size)
-        if ident not in chosen:
-            chosen[ident] = len(out)
+        real = fs.real_path(final)
+        if real is None:
+            return
+        entry = (kind, real, fs.shown(host), fs.size(host))
+        if final not in chosen:
+            chosen[final] = len(out)
             out.append(entry)
-        elif via_link and prefer_link:
-            out[chosen[ident]] = entry
-
-    def add_path(kind: str, host: str) -> None:
-        """A file the deployment names itself (a snippet, an ini): the first name of a file is
-        the one it is parsed under (apps-enabled/x.ini links to apps-available/x.ini)."""
-        path = fs.real_path(host)
-        folder = real_dir(os.path.dirname(path)) if path else None
-        if folder is None:
-            return
-        name = os.path.basename(path)
-        try:
-            st = os.lstat(os.path.join(folder, name))
-        except OSError:
-            return
-        add(kind, host, folder, name, st, stat.S_ISLNK(st.st_mode), prefer_link=False)
+        elif prefer_link and host != final:
+            out[chosen[final]] = entry
 
     if target.whole_tree and target.server_root:
-        top = fs.real_path(target.server_root)
-        todo = [(top, target.server_root)] if top and real_dir(top) is not None else []
+        todo = [target.server_root] if fs.kind(target.server_root) == "dir" else []
         while todo:  # the ServerRoot's folders, never entering a linked one
-            folder, host_dir = todo.pop()
-            folder = real_dir(folder)
-            try:
-                entries = sorted(os.scandir(folder), key=lambda e: e.name)
-            except (OSError, TypeError):
-                continue
-            for entry in entries:
-                try:
-                    if entry.is_dir(follow_symlinks=False):
-                        todo.append((entry.path, f"{host_dir}/{entry.name}"))
-                    elif entry.name.endswith(APACHE_SUFFIXES):
-                        link = entry.is_symlink()
-                        add("apache", f"{host_dir}/{entry.name}", folder, entry.name,
-                            None if link else entry.stat(follow_symlinks=False), link)
-                except OSError:
-                    continue
+            host_dir = todo.pop()
+            for name in fs.listdir(host_dir) or []:
+                host = f"{host_dir}/{name}"
+                if fs.is_directory_entry(host):
+                    todo.append(host)
+                elif name.endswith(APACHE_SUFFIXES):
+                    add("apache", host, prefer_link=True)
     else:
         for host in target.snippets:
-            add_path("apache", host)
-    for host in target.ini_files:
-        add_path("uwsgi", host)
+            add("apache", host, prefer_link=False)
+    for host in target.ini_files:  # the first name of a file is the one it is parsed under
+        add("uwsgi", host, prefer_link=False)
     return out
