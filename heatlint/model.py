@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .source import InputProblem, Location, Suppression
+from .source import InputProblem, Location, Suppression, value_class
 
 
 _ATOI = re.compile(r"[ \t\n\v\f\r]*([+-]?)([0-9]+)")
@@ -171,7 +171,7 @@ class ProxyRoute:
         return self.dropped_by is None and not self.site
 
 
-@dataclass(frozen=True, slots=True)
+@value_class  # one per line of configuration: see heatlint.source
 class ApacheDirective:
     """One effective directive after Include, ${VAR} and conditionals, in httpd's order."""
 
@@ -230,7 +230,7 @@ class ApacheConfig:
         return [d for d in self.directives if d.name.lower().startswith(prefix)]
 
 
-@dataclass(frozen=True, slots=True)
+@value_class  # one per line of configuration: see heatlint.source
 class UwsgiOption:
     key: str  # as written
     name: str  # canonical option name (aliases folded: workers → processes)

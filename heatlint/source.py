@@ -21,8 +21,14 @@ def pickled_by_constructor(cls):
     return cls
 
 
+# The objects made once per line of configuration: immutable by convention, not frozen. A frozen
+# dataclass sets each field through object.__setattr__, four times slower to build (0.4 against
+# 0.1 µs), and a 10,000-vhost run builds a million of them; they still compare and hash by value.
+value_class = dataclass(slots=True, unsafe_hash=True)
+
+
 @pickled_by_constructor
-@dataclass(frozen=True, slots=True)
+@value_class
 class Location:
     """A place in a file, as the user can open it. ``text`` is that source line, for reports."""
 
