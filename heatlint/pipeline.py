@@ -7,13 +7,15 @@ import os
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
+from typing import TYPE_CHECKING
+
 from .check import Rule, load_rules, run
 from .config import Config
-from .discover import Target, discover
 from .limits import LIMIT_CODE, Budget, DeadlineExceeded, stopped_in
-from .parse.cache import Session, active
 from .report import Report
-from .resolve.deployment import abandoned, build, too_deep
+
+if TYPE_CHECKING:
+    from .discover import Target
 
 # progress(done, total, name, files): before each deployment (done deployments so far, how many
 # in all, the next one's name, files read so far), and once more at the end with done == total.
@@ -70,11 +72,11 @@ def check_paths(paths: list[str], rules: list[Rule] | None = None, config: Confi
     return report
 
 
-def _holds_any(changed: list[str]) -> Callable[[Target], bool]:
+def _holds_any(changed: list[str]) -> Callable[["Target"], bool]:
     """For --changed-only: is one of ``changed`` inside this discovered deployment?"""
     reals = [os.path.abspath(p) for p in changed]
 
-    def holds(target: Target) -> bool:
+    def holds(target: "Target") -> bool:
         roots = [m.real.rstrip(os.sep) or os.sep for m in target.fs.mounts]
         return any(r == root or r.startswith(root.rstrip(os.sep) + os.sep)
                    for r in reals for root in roots)
@@ -84,6 +86,11 @@ def _holds_any(changed: list[str]) -> Callable[[Target], bool]:
 def _check(paths: list[str], rules: list[Rule], config: Config, changed: list[str] | None,
            progress: Progress | None, cache: bool, jobs: int | None) -> tuple[Report, bool]:
     """The run itself, and whether it completed: no timeout, nothing abandoned."""
+    # Here, not at the top: a run the run cache answers needs none of them.
+    from .discover import discover
+    from .parse.cache import Session, active
+    from .resolve.deployment import abandoned, build, too_deep
+
     only = _holds_any(changed) if changed is not None else None
     complete = True
     findings = set()  # a file read through two routes must not report twice
@@ -123,6 +130,6 @@ def _check(paths: list[str], rules: list[Rule], config: Config, changed: list[st
     return report, complete
 
 
-def _skipped(targets: list[Target]) -> set[str]:
+def _skipped(targets: list["Target"]) -> set[str]:
     """The run-wide limits that kept files unread."""
     return {limit for t in targets for limit in t.fs.skipped}

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from heatlint import cli, pipeline
+from heatlint import cli
 from heatlint.cli import main
 from treeutil import write_tree as write
 
@@ -96,13 +96,15 @@ def many_trees(root: Path, count: int) -> Path:
 
 def slow_run(monkeypatch, tmp_path, stdout, stderr) -> int:
     """Ten deployments at 0.12 s each, run in this process with the given stdout and stderr."""
-    real_build = pipeline.build
+    from heatlint.resolve import deployment
+
+    real_build = deployment.build
 
     def slow_build(target):
         time.sleep(0.12)
         return real_build(target)
 
-    monkeypatch.setattr(pipeline, "build", slow_build)
+    monkeypatch.setattr(deployment, "build", slow_build)  # the pipeline imports it when it runs
     monkeypatch.setattr(cli, "PROGRESS_DELAY", 0.2)
     monkeypatch.setattr(sys, "stdout", stdout)
     monkeypatch.setattr(sys, "stderr", stderr)
