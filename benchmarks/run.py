@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """heatlint against the real reference, httpd parsing the same tree.
 
-    python3 benchmarks/run.py [--sizes 10,100,1000,10000] [--runs 5] [--jobs N]
+    python3 benchmarks/run.py [--sizes 10,100,1000,10000] [--runs 5] [--jobs N] [--write]
 
 For each size it generates a tree (benchmarks/generate.py), checks that `apache2 -t` accepts it,
 then runs, in turn and RUNS times each (alternating, so a slow moment of the machine hits all of
@@ -19,6 +19,8 @@ start-up (`python -c pass`, and heatlint on examples/heat-broken, cold and cache
 the marginal cost per line between the two largest sizes (heatlint's growth is linear when it is
 close to the cost per line at the smaller one). heatlint's cache lives under WORK/xdg-cache, never
 in yours; the trees are checked with limits raised past their 19,000 files (WORK/heatlint.toml).
+Then it says, for each of issue 7's targets, whether it is met and by how much. With --write, the
+table and those verdicts also go into README.md ("Performance") and benchmarks/README.md.
 Needs Debian's apache2 (`apt-get install apache2`).
 """
 
@@ -109,7 +111,16 @@ def main() -> None:
     parser.add_argument("--jobs", default=None, help="passed to heatlint --jobs (default: its own)")
     parser.add_argument("--heatlint", default=f"{sys.executable} -m heatlint")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "heatlint-bench")
+    parser.add_argument("--write", action="store_true",
+                        help="also put the table and the verdicts into README.md and "
+                             "benchmarks/README.md (between their bench/verdicts markers)")
     args = parser.parse_args()
+    out: list[str] = []  # everything printed, for --write
+
+    def say(line: str = "") -> None:
+        print(line, flush=True)
+        out.append(line)
+
     heatlint = args.heatlint.split() + ["check"]
     options = ["--format", "json"] + (["--jobs", args.jobs] if args.jobs else [])
     args.work.mkdir(parents=True, exist_ok=True)
@@ -132,14 +143,16 @@ def main() -> None:
     for _ in range(runs):
         cold.append(measure(heatlint + [example] + options + ["--no-cache"], henv, ok=(0, 1))[0])
         warm.append(measure(heatlint + [example] + options, henv, ok=(0, 1))[0])
-    print(f"start-up, {runs} runs each: `python -c pass` {median(python) * 1000:.0f} ms; "
-          f"heatlint on examples/heat-broken {median(warm) * 1000:.0f} ms "
-          f"({median(cold) * 1000:.0f} ms with --no-cache)\n")
-
-    print("| vhosts | lines | apache2 -t | heatlint --no-cache | ratio | 1st run (fills cache) "
-          "| 2nd run (cached) | ratio | µs/line | lines/s | peak MiB apache2 | peak MiB heatlint |")
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    startup = median(warm)
+    say(f"start-up, {runs} runs each: `python -c pass` {median(python) * 1000:.0f} ms; "
+        f"heatlint on examples/heat-broken {startup * 1000:.0f} ms "
+        f"({median(cold) * 1000:.0f} ms with --no-cache)")
+    say()
+    say("| vhosts | lines | apache2 -t | heatlint --no-cache | ratio | 1st run (fills cache) "
+        "| 2nd run (cached) | ratio | µs/line | lines/s | peak MiB apache2 | peak MiB heatlint |")
+    say("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     per_size = []
+    rows: dict[int, tuple[float, float, float, float, float]] = {}
     for size in [int(s) for s in args.sizes.split(",")]:
         tree = args.work / f"tree-{size}"
         lines = generate(size, tree)
@@ -162,15 +175,59 @@ def main() -> None:
                    measure(check, henv, ok=(0, 1), memory=True)[1])
         am, nm, fm, sm = (median(r) for r in (a, nc, first, second))
         per_size.append((size, lines, nm))
-        print(f"| {size:,} | {lines:,} | {am:.3f} s | {nm:.3f} s | {nm / am:.2f} | {fm:.3f} s | "
-              f"{sm:.3f} s | {sm / am:.2f} | {nm / lines * 1e6:.1f} | {lines / nm:,.0f} | "
-              f"{apache_peak:.0f} | {peak:.0f} |", flush=True)
+        rows[size] = (am, nm, sm, apache_peak, peak)
+        say(f"| {size:,} | {lines:,} | {am:.3f} s | {nm:.3f} s | {nm / am:.2f} | {fm:.3f} s | "
+            f"{sm:.3f} s | {sm / am:.2f} | {nm / lines * 1e6:.1f} | {lines / nm:,.0f} | "
+            f"{apache_peak:.0f} | {peak:.0f} |")
+    growth = None
     if len(per_size) >= 2:
         (n1, l1, t1), (n2, l2, t2) = per_size[-2], per_size[-1]
         marginal = (t2 - t1) / (l2 - l1) * 1e6
-        print(f"\nper line (--no-cache): {t1 / l1 * 1e6:.1f} µs at {n1:,} vhosts, {t2 / l2 * 1e6:.1f} µs "
-              f"at {n2:,}; each line added from {n1:,} to {n2:,} cost {marginal:.1f} µs "
-              f"({marginal / (t1 / l1 * 1e6):.2f}x the cost per line at {n1:,})")
+        growth = (n1, n2, marginal / (t1 / l1 * 1e6))
+        say()
+        say(f"per line (--no-cache): {t1 / l1 * 1e6:.1f} µs at {n1:,} vhosts, {t2 / l2 * 1e6:.1f} µs "
+            f"at {n2:,}; each line added from {n1:,} to {n2:,} cost {marginal:.1f} µs "
+            f"({growth[2]:.2f}x the cost per line at {n1:,})")
+    found = verdicts(startup, rows, growth)
+    print()
+    print("\n".join(found))
+    if args.write:
+        for readme in (HERE.parent / "README.md", HERE / "README.md"):
+            text = _between(readme.read_text(), "bench", "\n".join(out))
+            if "<!-- verdicts:start -->" in text:
+                text = _between(text, "verdicts", "\n".join(found))
+            readme.write_text(text)
+
+
+def verdicts(startup: float, rows: dict, growth) -> list[str]:
+    """Each of issue 7's targets, met or by how much it is missed, from this run's numbers."""
+    def mark(ok: bool) -> str:
+        return "met" if ok else "missed"
+
+    found = [f"* start-up on examples/heat-broken ≤ 100 ms: {startup * 1000:.0f} ms, "
+             f"{mark(startup <= 0.1)}"]
+    for size in (1000, 10000):
+        if size not in rows:
+            continue
+        am, nm, sm, apeak, peak = rows[size]
+        found.append(f"* {size:,} vhosts, --no-cache ≤ 3x apache2 -t: {nm / am:.1f}x, "
+                     f"{mark(nm <= 3 * am)}; peak memory below apache2's: {peak:.0f} against "
+                     f"{apeak:.0f} MiB, {mark(peak < apeak)}")
+        found.append(f"* {size:,} vhosts, second run ≤ 1x apache2 -t: {sm / am:.2f}x, "
+                     f"{mark(sm <= am)}")
+    if growth is not None:
+        n1, n2, ratio = growth
+        found.append(f"* linear: each line added from {n1:,} to {n2:,} vhosts costs {ratio:.2f}x the "
+                     f"cost per line at {n1:,} (≤ 1.2x): {mark(ratio <= 1.2)}")
+    return found
+
+
+def _between(text: str, name: str, body: str) -> str:
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    if start not in text or end not in text:
+        raise SystemExit(f"no {start} … {end} markers to write between")
+    head, rest = text.split(start, 1)
+    return f"{head}{start}\n{body}\n{end}{rest.split(end, 1)[1]}"
 
 
 if __name__ == "__main__":
