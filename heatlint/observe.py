@@ -85,25 +85,24 @@ class Recorder:
         }
 
 
+def _stat_now(call, path: str) -> bytes:
+    try:
+        return _signature(call(path))
+    except OSError as exc:
+        return _error(exc)
+
+
 def unchanged(answers: dict) -> bool:
     """Would every question of the recorded run get the same answer now?"""
     lstats = answers["lstats"]
     for path, was in lstats.items():
-        try:
-            now = _signature(os.lstat(path))
-        except OSError as exc:
-            now = _error(exc)
-        if now != was:
+        if _stat_now(os.lstat, path) != was:
             return False
     for path, was in answers["stats"].items():
         plain = lstats.get(path)
         if plain == was and len(was) == _SIGNATURE.size and not _stat.S_ISLNK(_SIGNATURE.unpack(was)[0]):
             continue  # stat of what lstat found no link: the same answer, compared already
-        try:
-            now = _signature(os.stat(path))
-        except OSError as exc:
-            now = _error(exc)
-        if now != was:
+        if _stat_now(os.stat, path) != was:
             return False
     # Every recorded stat is the same now. A link or file that was not new when recorded holds
     # what it held: its target or contents cannot change without changing its ctime.
@@ -158,30 +157,25 @@ _OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBL
                | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0))
 
 
-def lstat(path: str) -> os.stat_result:
-    rec = _recorder
-    if rec is None:
-        return os.lstat(path)
-    try:
-        st = os.lstat(path)
-    except OSError as exc:
-        rec.lstats[path] = _error(exc)
-        raise
-    rec.lstats[path] = _signature(st)
-    return st
+def _stat_asker(call, table: str):
+    """os.lstat or os.stat, its answer kept in the recorder's ``table``."""
+    def ask(path: str) -> os.stat_result:
+        rec = _recorder
+        if rec is None:
+            return call(path)
+        answers = getattr(rec, table)
+        try:
+            st = call(path)
+        except OSError as exc:
+            answers[path] = _error(exc)
+            raise
+        answers[path] = _signature(st)
+        return st
+    return ask
 
 
-def stat(path: str) -> os.stat_result:
-    rec = _recorder
-    if rec is None:
-        return os.stat(path)
-    try:
-        st = os.stat(path)
-    except OSError as exc:
-        rec.stats[path] = _error(exc)
-        raise
-    rec.stats[path] = _signature(st)
-    return st
+lstat = _stat_asker(os.lstat, "lstats")
+stat = _stat_asker(os.stat, "stats")  # links followed
 
 
 def lexists(path: str) -> bool:
@@ -226,14 +220,18 @@ def _listdir(path: str):
         return _error(exc)
 
 
+def _kept(answer, table: str, path: str) -> list:
+    """An answer of _listdir or _scan: kept in the recorder's ``table``, raised if an error."""
+    if _recorder is not None:
+        getattr(_recorder, table)[path] = answer
+    if isinstance(answer, bytes):
+        raise _raised(answer, path)
+    return list(answer)
+
+
 def listdir(path: str) -> list[str]:
     """os.listdir, in sorted order."""
-    names = _listdir(path)
-    if _recorder is not None:
-        _recorder.lists[path] = names
-    if isinstance(names, bytes):
-        raise _raised(names, path)
-    return list(names)
+    return _kept(_listdir(path), "lists", path)
 
 
 def _scan(path: str):
@@ -255,12 +253,7 @@ def _scan(path: str):
 
 def scan(path: str) -> list[tuple[str, bool]]:
     """(name, is a folder, not a link to one) of each entry of a folder, sorted by name."""
-    found = _scan(path)
-    if _recorder is not None:
-        _recorder.scans[path] = found
-    if isinstance(found, bytes):
-        raise _raised(found, path)
-    return list(found)
+    return _kept(_scan(path), "scans", path)
 
 
 def realpath(path: str) -> str:
