@@ -196,3 +196,17 @@ def test_a_working_folder_that_is_gone_is_a_usage_error(xdg, tree, tmp_path, mon
     result = CliRunner().invoke(main, ["check", str(tree)])
     assert result.exit_code == 2 and "current folder no longer exists" in result.output
     assert "Traceback" not in result.output and runs(xdg) == []
+
+
+def test_changed_only_runs_are_kept_per_list_of_changed_files(xdg, tmp_path):
+    """The pre-commit hook's run: the changed files are part of what a kept run answers for."""
+    folder = tmp_path / "repo"
+    for name in ("heat-broken", "heat-working"):
+        shutil.copytree(EXAMPLE.parent / name, folder / name, symlinks=True)
+    ini = "etc/heat/heat-api-uwsgi.ini"
+    broken = ("--changed-only", folder / "heat-broken" / ini, folder)
+    working = ("--changed-only", folder / "heat-working" / ini, folder)
+    first = report(*broken)
+    assert first == report(*broken) == report(*broken, "--no-cache")
+    assert first["findings"] and report(*working) == report(*working, "--no-cache")
+    assert report(*working)["findings"] == [] and len(runs(xdg)) == 2
