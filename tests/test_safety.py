@@ -101,3 +101,14 @@ def test_baseline_files_never_hold_secrets(tmp_path):
 ])
 def test_redaction(text, masked):
     assert redact(text) == masked
+
+
+def test_kept_runs_never_hold_secrets(tmp_path, monkeypatch):
+    """The run cache keeps findings as reported (masked) and, of what was read, only digests."""
+    root = build(tmp_path / "root")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    CliRunner().invoke(main, ["check", str(root)])
+    [kept] = (tmp_path / "cache" / "heatlint" / "runs").iterdir()
+    data = kept.read_bytes()
+    assert b"****" in data
+    assert not any(secret.encode() in data for secret in SECRETS)
