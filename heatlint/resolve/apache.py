@@ -402,13 +402,16 @@ class ApacheResolver:
         known = directives_of(self.config.modules)
         if known is None or not self.config.whole_tree:
             return
+        invalid: dict[str, bool] = {}  # name as written -> refused? (a tree repeats few names)
         for d in self.config.directives:
-            lname = d.name.lower()
-            if lname.endswith(">"):
-                lname = lname[:-1]
-            if lname.startswith(_OWN_RULES):
-                continue  # the module-missing rules say it, with the module to enable
-            if lname not in known:
+            refused = invalid.get(d.name)
+            if refused is None:
+                lname = d.name.lower()
+                if lname.endswith(">"):
+                    lname = lname[:-1]
+                # _OWN_RULES: the module-missing rules say it, with the module to enable
+                refused = invalid[d.name] = not lname.startswith(_OWN_RULES) and lname not in known
+            if refused:
                 shown = d.name[:-1] if d.name.endswith(">") else d.name
                 self.problems.append(InputProblem(
                     SYNTAX_CODE, f"Invalid command '{shown}', perhaps misspelled or defined by a "
