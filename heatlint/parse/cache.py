@@ -344,7 +344,8 @@ class Session:
         self.new_bytes = 0
         self.used: list[bytes] = []  # keys the store answered
         self.workers: list[_Worker] = []
-        self.owners: dict[int, _Worker] = {}  # place -> the worker that parses it
+        self.lookahead: list[_Worker] = []  # the workers of this deployment: the n-th of k parses
+                                            # every k-th place from n on
         # Workers are started and stopped by the run's thread and read from by the thread that
         # builds the deployment (heatlint/limits.py), which a timeout may leave running.
         self.lock = threading.Lock()
@@ -424,13 +425,11 @@ class Session:
         main = target.fs.shown(target.apache_main) if target.apache_main else ""
         apache = sorted((i for i in items if i[0] == "apache"), key=lambda i: (i[2] != main, i[2]))
         ordered = [i[:3] for i in apache] + [i[:3] for i in items if i[0] != "apache"]
-        self.order = {(kind, shown): place for place, (kind, _, shown) in enumerate(ordered)}
         count = min(wanted, len(ordered) // 16)
-        for n in range(count):
-            self._fork([(place, item) for place, item in enumerate(ordered) if place % count == n],
-                       limit)
-        self.owners = {place: self.workers[place % count] for place in range(len(ordered))} \
-            if count else {}
+        if count:
+            self.order = {(kind, shown): place for place, (kind, _, shown) in enumerate(ordered)}
+            self.lookahead = [self._fork(list(enumerate(ordered))[n::count], limit)
+                              for n in range(count)]
 
     def workers_wanted(self) -> int:
         """--jobs N: N - 1 workers beside this process. --jobs auto: one per CPU that is idle (a
@@ -450,7 +449,7 @@ class Session:
             except OSError:
                 others_idle = self.jobs - 1
         idle = int(others_idle + 0.5)  # CPUs idle besides the one this process runs on
-        return max(0, min(self.jobs, idle + 1)) if idle >= 1 else 0
+        return min(self.jobs, idle + 1) if idle >= 1 else 0
 
     def _warm(self, items, limit: int) -> bool:
         """Does the store hold most of these files (16 of them, as they are now)? Not all: some
@@ -464,7 +463,7 @@ class Session:
                 keys.append(self.key(kind, decode(data, shown)[0], shown))
         return len(self.store.get_many(keys)) >= 0.75 * len(keys)
 
-    def _fork(self, items, limit: int) -> None:
+    def _fork(self, items, limit: int) -> _Worker:
         read_fd, write_fd = os.pipe()
         sys.stdout.flush()
         sys.stderr.flush()
@@ -492,13 +491,15 @@ class Session:
             fcntl.fcntl(read_fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), PIPE_BYTES)
         except OSError:
             pass
-        self.workers.append(_Worker(pid, read_fd))
+        worker = _Worker(pid, read_fd)
+        self.workers.append(worker)
+        return worker
 
     def _wait_for(self, place: int) -> None:
         """Wait until the worker that parses the file at ``place`` has sent it (or ended, or has
         sent nothing for STALL_SECONDS: a file that takes that long is parsed here too)."""
         with self.lock:
-            worker = self.owners.get(place)
+            worker = self.lookahead[place % len(self.lookahead)]
             while worker in self.workers and worker.done < place:
                 ready, _, _ = select.select([worker.fd], [], [], STALL_SECONDS)
                 if not ready:
@@ -569,7 +570,7 @@ class Session:
                     pass
                 self._reap(worker)
             self.memo.clear()
-            self.order, self.owners = {}, {}
+            self.order, self.lookahead = {}, []
 
     def close(self) -> None:
         """End of the run: stop the workers, write what is new to the store."""
