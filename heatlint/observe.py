@@ -123,16 +123,16 @@ def unchanged(answers: dict) -> bool:
             return False
     for path, was in answers["opens"].items():
         try:
-            os.close(os.open(path, _OPEN_FLAGS))
+            os.close(os.open(path, OPEN_FLAGS))
             return False
         except OSError as exc:
             if _error(exc) != was:
                 return False
     for (path, size), digest in answers["reads"].items():
         try:
-            fd = os.open(path, _OPEN_FLAGS)
+            fd = os.open(path, OPEN_FLAGS)
             try:
-                if _digest(_read_at_most(fd, size)) != digest:
+                if _digest(read_at_most(fd, size)) != digest:
                     return False
             finally:
                 os.close(fd)
@@ -153,7 +153,7 @@ def stop() -> None:
 
 
 # -- the questions -----------------------------------------------------------------------------
-_OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
                | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0))
 
 
@@ -273,7 +273,7 @@ def access(path: str, mode: int) -> bool:
 def open_file(path: str) -> int:
     """Open a file to read without following a last link or blocking (see fs.py)."""
     try:
-        return os.open(path, _OPEN_FLAGS)
+        return os.open(path, OPEN_FLAGS)
     except OSError as exc:
         if _recorder is not None:
             _recorder.opens[path] = _error(exc)
@@ -290,7 +290,7 @@ def fstat(fd: int, path: str) -> os.stat_result:
 
 def read(fd: int, path: str, size: int, st: os.stat_result) -> bytes:
     """At most ``size`` bytes of an open file (``st``: its fstat, taken when it was opened)."""
-    data = _read_at_most(fd, size)
+    data = read_at_most(fd, size)
     rec = _recorder
     if rec is not None and max(st.st_mtime_ns, st.st_ctime_ns) >= rec.racy_from:
         rec.reads[(path, size)] = _digest(data)
@@ -302,7 +302,7 @@ def _raised(error: bytes, path: str) -> OSError:
     return OSError(number, os.strerror(number), path)
 
 
-def _read_at_most(fd: int, size: int) -> bytes:
+def read_at_most(fd: int, size: int) -> bytes:
     chunks, left = [], size
     while left > 0:
         chunk = os.read(fd, min(left, 1 << 20))

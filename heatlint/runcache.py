@@ -26,7 +26,7 @@ import pickle
 import sys
 
 from . import observe
-from .parse.cache import blake2b, cache_dir, usable_dir
+from .parse.cache import blake2b, cache_dir, lark_source, usable_dir
 
 FORMAT = b"heatlint run cache 1\n"
 KEEP = 16  # entries (one per key: per tree, configuration and working folder)
@@ -60,15 +60,9 @@ def key(rules, config, paths: list[str], changed: list[str] | None) -> bytes | N
         if source and not any(source.startswith(folder + os.sep) for folder in folders):
             files.append(source)
         h.update(repr((rule.code, rule.name, rule.severity, rule.options, rule.late)).encode())
-    lark = sys.modules.get("lark")
-    lark_file = getattr(lark, "__file__", None)
-    if lark_file is None:
-        from importlib.util import find_spec
-
-        spec = find_spec("lark")
-        lark_file = spec.origin if spec is not None else None
-    if lark_file:
-        files.append(lark_file)  # holds Lark's __version__
+    lark = lark_source()
+    if lark:
+        files.append(lark)
     for path in files:
         try:
             with open(path, "rb") as fh:

@@ -122,6 +122,14 @@ def usable_dir(directory: str | None, create: bool = True) -> str | None:
     return directory
 
 
+def lark_source() -> str | None:
+    """The file that holds Lark's ``__version__``, found without importing Lark."""
+    from importlib.util import find_spec
+
+    spec = find_spec("lark")
+    return spec.origin if spec is not None else None
+
+
 def _source_digest() -> bytes:
     """What a parse result depends on besides its input: heatlint's version, the parser's code
     and grammars, Lark's version, Python's version."""
@@ -139,9 +147,9 @@ def _source_digest() -> bytes:
     if grammars is not None and grammars.submodule_search_locations:
         folder = list(grammars.submodule_search_locations)[0]
         files += [os.path.join(folder, n) for n in sorted(os.listdir(folder)) if n.endswith(".lark")]
-    lark = find_spec("lark")
-    if lark is not None and lark.origin:
-        files.append(lark.origin)  # holds __version__
+    lark = lark_source()
+    if lark:
+        files.append(lark)
     for path in files:
         with open(path, "rb") as fh:
             h.update(os.path.basename(path).encode() + b"\0" + fh.read() + b"\0")
@@ -597,28 +605,21 @@ def _can_fork() -> bool:
 
 
 def _read(real: str, limit: int) -> bytes | None:
-    """The bytes of a regular file for a speculative parse, or None: never blocks (no FIFOs),
-    never follows a last symbolic link, never reads past ``limit`` (files over it are not
-    parsed ahead: the resolver will refuse them anyway)."""
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    """The bytes of a regular file for a speculative parse, or None: opened as RootFS opens files
+    (never blocks on a FIFO, never follows a last symbolic link), never read past ``limit`` (files
+    over it are not parsed ahead: the resolver will refuse them anyway)."""
+    from ..observe import OPEN_FLAGS, read_at_most
+
     try:
-        fd = os.open(real, flags)
+        fd = os.open(real, OPEN_FLAGS)
     except OSError:
         return None
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode) or st.st_size > limit:
             return None
-        chunks, total = [], 0
-        while True:
-            chunk = os.read(fd, max(st.st_size - total, 0) + 1)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            total += len(chunk)
-            if total > limit:
-                return None
-        return b"".join(chunks)
+        data = read_at_most(fd, limit + 1)
+        return data if len(data) <= limit else None
     except OSError:
         return None
     finally:
