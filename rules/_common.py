@@ -75,6 +75,18 @@ def backends(deployment: Deployment, route: ProxyRoute) -> list[tuple[UwsgiApp, 
     return [(app, l) for app, l in index.get(("tcp", target.port), []) if tcp_reaches(target, l.endpoint)]
 
 
+def first_routes(deployment: Deployment, key) -> Iterator[tuple[ProxyRoute, UwsgiApp, UwsgiListener]]:
+    """(route, app, listener) for each uwsgi listener a live route reaches, once per
+    ``key(app, listener)``: with the first route, in configuration order, that reaches it."""
+    seen = set()
+    for route in live_routes(deployment):
+        for app, listener in backends(deployment, route):
+            k = key(app, listener)
+            if k not in seen:
+                seen.add(k)
+                yield route, app, listener
+
+
 def checkable_backend(deployment: Deployment, route: ProxyRoute) -> bool:
     """Only a local backend of a deployment that has uwsgi apps can be judged "missing": a remote
     host, or a tree without any app, may be served by something heatlint was not shown."""

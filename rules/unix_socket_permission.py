@@ -41,7 +41,7 @@ import re
 from heatlint.check import Problem
 from heatlint.source import Note
 
-from ._common import apache_identity, backends, live_routes
+from ._common import apache_identity, first_routes
 
 CODE = "HL454"
 NAME = "unix-socket-permission"
@@ -110,39 +110,37 @@ def _closed_directory(deployment, socket_path: str, user: str, group: str):
 
 def check(deployment, options):
     user, group = apache_identity(deployment, options["apache-user"], options["apache-group"])
-    seen = set()
-    for route in live_routes(deployment):
-        for app, listener in backends(deployment, route):
-            if listener.endpoint.transport != "unix" or id(listener) in seen:
-                continue
-            seen.add(id(listener))
-            closed = _closed_directory(deployment, listener.endpoint.path, user, group)
-            if closed is not None and id(closed[0]) not in seen:
-                rd, mode = closed
-                seen.add(id(rd))
-                yield Problem(
-                    f"{rd.path} is created {mode:04o} {rd.user or 'root'}:{rd.group or 'root'}, and the "
-                    f"socket {listener.address} is inside it: Apache's user {user} (group {group}) "
-                    "cannot enter the directory, so requests get 503 (\"(13)Permission denied: "
-                    "AH02454\") whatever the socket's own mode; make it 0755", rd.location,
-                    (Note(listener.location, "uwsgi binds the socket here"),
-                     Note(route.location, "Apache connects here")))
-            mode, chmod = _mode(app)
-            if mode is None or mode & 0o002:
-                continue
-            owner, owner_group = _owner(app)
-            if owner.isdigit() or owner_group.isdigit():
-                continue  # numeric ids: which names they are is on the host, not in these files
-            if _may(mode, owner, owner_group, user, group, 2):
-                continue
-            how = f"`chmod-socket = {chmod.value}`" if chmod else "no `chmod-socket` (mode 0755)"
-            if owner:
-                whose = f"owned by {owner}" + (f":{owner_group}" if owner_group else " and its group")
-            else:
-                whose = "owned by whoever starts uwsgi (no uid or chown-socket here)"
+    seen = set()  # run directories reported
+    for route, app, listener in first_routes(deployment, lambda app, listener: id(listener)):
+        if listener.endpoint.transport != "unix":
+            continue
+        closed = _closed_directory(deployment, listener.endpoint.path, user, group)
+        if closed is not None and id(closed[0]) not in seen:
+            rd, mode = closed
+            seen.add(id(rd))
             yield Problem(
-                f"the socket {listener.address} gets {how}, {whose}: Apache's user {user} (group "
-                f"{group}) cannot write to it, so requests get 503 (\"(13)Permission denied: "
-                f"AH02454\"); use `chmod-socket = 666`, or `chown-socket = {user}:{group}` with "
-                "`chmod-socket = 660`", listener.location,
-                (Note(route.location, "Apache connects here"),))
+                f"{rd.path} is created {mode:04o} {rd.user or 'root'}:{rd.group or 'root'}, and the "
+                f"socket {listener.address} is inside it: Apache's user {user} (group {group}) "
+                "cannot enter the directory, so requests get 503 (\"(13)Permission denied: "
+                "AH02454\") whatever the socket's own mode; make it 0755", rd.location,
+                (Note(listener.location, "uwsgi binds the socket here"),
+                 Note(route.location, "Apache connects here")))
+        mode, chmod = _mode(app)
+        if mode is None or mode & 0o002:
+            continue
+        owner, owner_group = _owner(app)
+        if owner.isdigit() or owner_group.isdigit():
+            continue  # numeric ids: which names they are is on the host, not in these files
+        if _may(mode, owner, owner_group, user, group, 2):
+            continue
+        how = f"`chmod-socket = {chmod.value}`" if chmod else "no `chmod-socket` (mode 0755)"
+        if owner:
+            whose = f"owned by {owner}" + (f":{owner_group}" if owner_group else " and its group")
+        else:
+            whose = "owned by whoever starts uwsgi (no uid or chown-socket here)"
+        yield Problem(
+            f"the socket {listener.address} gets {how}, {whose}: Apache's user {user} (group "
+            f"{group}) cannot write to it, so requests get 503 (\"(13)Permission denied: "
+            f"AH02454\"); use `chmod-socket = 666`, or `chown-socket = {user}:{group}` with "
+            "`chmod-socket = 660`", listener.location,
+            (Note(route.location, "Apache connects here"),))

@@ -15,7 +15,7 @@ Fixed: ``ln -s ../apps-available/heat-api.ini /etc/uwsgi/apps-enabled/`` and
 from heatlint.check import Problem
 from heatlint.source import Note
 
-from ._common import backends, live_routes
+from ._common import first_routes
 
 CODE = "HL206"
 NAME = "uwsgi-app-not-enabled"
@@ -24,14 +24,11 @@ SUMMARY = "uwsgi app Apache routes to sits in apps-available but not apps-enable
 
 
 def check(deployment):
-    reported = set()
-    for route in live_routes(deployment):
-        for app, _ in backends(deployment, route):
-            if app.enabled is False and id(app) not in reported:
-                reported.add(id(app))
-                name = app.path.rsplit("/", 1)[-1]
-                yield Problem(f"Apache routes {route.path or route.url} here, but {name} is not in "
-                              "/etc/uwsgi/apps-enabled: Debian's uwsgi service never starts it, "
-                              f"so requests get 503; link it: ln -s ../apps-available/{name} "
-                              "/etc/uwsgi/apps-enabled/", app.location,
-                              (Note(route.location, "Apache proxies here"),))
+    for route, app, _ in first_routes(deployment, lambda app, listener: id(app)):
+        if app.enabled is False:
+            name = app.path.rsplit("/", 1)[-1]
+            yield Problem(f"Apache routes {route.path or route.url} here, but {name} is not in "
+                          "/etc/uwsgi/apps-enabled: Debian's uwsgi service never starts it, "
+                          f"so requests get 503; link it: ln -s ../apps-available/{name} "
+                          "/etc/uwsgi/apps-enabled/", app.location,
+                          (Note(route.location, "Apache proxies here"),))

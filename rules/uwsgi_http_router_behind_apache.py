@@ -15,7 +15,7 @@ Fixed::
 from heatlint.check import Problem
 from heatlint.source import Note
 
-from ._common import backends, live_routes
+from ._common import first_routes
 
 CODE = "HL408"
 NAME = "uwsgi-http-router-behind-apache"
@@ -24,12 +24,8 @@ SUMMARY = "uwsgi http router behind Apache: an extra proxy hop where http-socket
 
 
 def check(deployment):
-    reported = set()
-    for route in live_routes(deployment):
-        for app, listener in backends(deployment, route):
-            if listener.option != "http" or id(listener) in reported:
-                continue
-            reported.add(id(listener))
+    for route, _, listener in first_routes(deployment, lambda app, listener: id(listener)):
+        if listener.option == "http":
             yield Problem(f"`http = {listener.address}` starts uwsgi's HTTP router, a second proxy "
                           "behind Apache; use `http-socket =` so the workers answer Apache directly",
                           listener.location, (Note(route.location, "Apache proxies here"),))
